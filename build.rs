@@ -1,0 +1,56 @@
+//! Generates the incident.io client from the OpenAPI spec at compile time.
+//!
+//! Spec (`openapi/incident-io.json`, or the file named by `INCIDENT_IO_OPENAPI`)
+//! → transforms (`build/transforms.rs`) → progenitor → post-processing
+//! (`build/postprocess.rs`) → `$OUT_DIR/incidentio.rs`, included once by
+//! `src/generated.rs`. What each transform touched is written to
+//! `$OUT_DIR/codegen-report.txt`.
+
+#[path = "build/mod.rs"]
+mod codegen;
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    if let Err(message) = run() {
+        // One line naming the problem; cargo shows it as the build's error.
+        println!("cargo::error={message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
+    let out_dir = PathBuf::from(env("OUT_DIR")?);
+
+    println!("cargo::rerun-if-env-changed={}", codegen::SPEC_ENV_VAR);
+    for source in ["build.rs", "build/mod.rs", "build/transforms.rs", "build/postprocess.rs"] {
+        println!("cargo::rerun-if-changed={source}");
+    }
+
+    let spec_path = match std::env::var_os(codegen::SPEC_ENV_VAR) {
+        Some(path) if !path.is_empty() => manifest_dir.join(path),
+        _ => manifest_dir.join(codegen::DEFAULT_SPEC_PATH),
+    };
+    println!("cargo::rerun-if-changed={}", spec_path.display());
+    // Tests compare the generated client with the very spec it came from.
+    println!("cargo::rustc-env=INCIDENTIO_SPEC_PATH={}", spec_path.display());
+
+    let spec = codegen::read_spec(&spec_path).map_err(|e| e.to_string())?;
+    let generated = codegen::generate(spec)
+        .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
+
+    write(&out_dir.join("incidentio.rs"), &generated.code)?;
+    write(
+        &out_dir.join("codegen-report.txt"),
+        &format!("spec: {}\n{}", spec_path.display(), generated.report_text()),
+    )
+}
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("cargo did not set {name}"))
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,353 @@
+//! Passes over the code progenitor generated, for what the spec cannot say
+//! to progenitor. Each pass is a named function returning how many generated
+//! items it changed, and fails loudly when it cannot find what it expects, so
+//! a generator upgrade that changes the shape of the code breaks the build
+//! instead of silently dropping behaviour.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::OpenAPI;
+use quote::quote;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+use super::{CodegenError, ReportLine};
+
+/// One operation of the spec, as the passes need it.
+#[derive(Debug, Clone)]
+pub struct SpecOperation {
+    id: String,
+    method: String,
+    path: String,
+    tags: Vec<String>,
+    deprecated: bool,
+}
+
+/// Runs every pass in order.
+pub fn apply_all(
+    file: &mut syn::File,
+    spec: &OpenAPI,
+    deep_object_params: &BTreeSet<(String, String)>,
+) -> Result<Vec<ReportLine>, CodegenError> {
+    let ops = spec_operations(spec);
+    let by_method_name: BTreeMap<String, SpecOperation> = ops
+        .iter()
+        .map(|op| (method_name(&op.id), op.clone()))
+        .collect();
+    let mut report = Vec::new();
+    report.push(ReportLine {
+        name: "route_deep_object_params",
+        touched: route_deep_object_params(file, &by_method_name, deep_object_params)?,
+    });
+    report.push(ReportLine {
+        name: "mark_deprecated_operations",
+        touched: mark_deprecated_operations(file, &ops)?,
+    });
+    report.push(ReportLine {
+        name: "operation_table",
+        touched: operation_table(file, &by_method_name)?,
+    });
+    Ok(report)
+}
+
+fn spec_operations(spec: &OpenAPI) -> Vec<SpecOperation> {
+    spec.operations()
+        .map(|(path, method, op)| SpecOperation {
+            id: op.operation_id.clone().unwrap_or_default(),
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+        })
+        .collect()
+}
+
+/// The name progenitor gives the method of an operationId. Mirrors
+/// `progenitor_impl::util::sanitize(.., Case::Snake)`, which is private.
+pub fn method_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned = operation_id
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-");
+    let out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => "x".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
+    }
+}
+
+/// The operation id a generated `send()` body reports in its
+/// `OperationInfo { operation_id: "…" }`.
+struct OperationInfoFinder(Option<String>);
+
+impl<'ast> Visit<'ast> for OperationInfoFinder {
+    fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+        if node
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "OperationInfo")
+        {
+            for field in &node.fields {
+                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                    && name == "operation_id"
+                    && let syn::Lit::Str(s) = &lit.lit
+                {
+                    self.0 = Some(s.value());
+                }
+            }
+        }
+        syn::visit::visit_expr_struct(self, node);
+    }
+}
+
+/// Replaces `progenitor_client::QueryParam::new("<name>", &v)` with
+/// `crate::filter::DeepObjectParam::new("<name>", &v)` for the given params.
+struct DeepObjectRouter<'a> {
+    names: &'a BTreeSet<&'a str>,
+    replaced: BTreeSet<String>,
+}
+
+impl VisitMut for DeepObjectRouter<'_> {
+    fn visit_expr_call_mut(&mut self, node: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, node);
+        let syn::Expr::Path(func) = &*node.func else {
+            return;
+        };
+        let segments: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        if !segments.ends_with(&["QueryParam".to_owned(), "new".to_owned()]) {
+            return;
+        }
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(name),
+            ..
+        })) = node.args.first()
+        else {
+            return;
+        };
+        let name = name.value();
+        if self.names.contains(name.as_str()) {
+            node.func = Box::new(syn::parse_quote!(crate::filter::DeepObjectParam::new));
+            self.replaced.insert(name);
+        }
+    }
+}
+
+/// **Why:** the spec's deepObject/object query parameters now have the
+/// `Filter` type (see `transforms::deep_object_query_params`), but progenitor
+/// still hands them to its own query encoder, which loses the parameter name
+/// for map values. This pass routes exactly those parameters, in exactly
+/// their operations, through `crate::filter::DeepObjectParam`, which writes
+/// `name[op]=v` pairs. Fails if any recorded parameter is not found.
+pub fn route_deep_object_params(
+    file: &mut syn::File,
+    by_method_name: &BTreeMap<String, SpecOperation>,
+    params: &BTreeSet<(String, String)>,
+) -> Result<usize, CodegenError> {
+    let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (op_id, name) in params {
+        wanted.entry(op_id).or_default().insert(name);
+    }
+    let mut done: BTreeSet<(String, String)> = BTreeSet::new();
+    for item in &mut file.items {
+        walk_impl_fns(item, &mut |f| {
+            let mut finder = OperationInfoFinder(None);
+            finder.visit_impl_item_fn(f);
+            let Some(op) = finder.0.and_then(|m| by_method_name.get(&m)) else {
+                return;
+            };
+            let Some(names) = wanted.get(op.id.as_str()) else {
+                return;
+            };
+            let mut router = DeepObjectRouter {
+                names,
+                replaced: BTreeSet::new(),
+            };
+            router.visit_impl_item_fn_mut(f);
+            done.extend(router.replaced.into_iter().map(|n| (op.id.clone(), n)));
+        });
+    }
+    let missing: Vec<String> = params
+        .difference(&done)
+        .map(|(op, name)| format!("{op} `{name}`"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(CodegenError::PostProcess {
+            what: format!(
+                "no generated query encoding found for deepObject parameter(s) {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    Ok(done.len())
+}
+
+/// Calls `f` on every method of every `impl` block in `item` (recursing into
+/// inline modules).
+fn walk_impl_fns(item: &mut syn::Item, f: &mut dyn FnMut(&mut syn::ImplItemFn)) {
+    match item {
+        syn::Item::Impl(block) => {
+            for impl_item in &mut block.items {
+                if let syn::ImplItem::Fn(func) = impl_item {
+                    f(func);
+                }
+            }
+        }
+        syn::Item::Mod(module) => {
+            if let Some((_, items)) = &mut module.content {
+                for item in items {
+                    walk_impl_fns(item, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The methods of the top-level `impl Client` block.
+fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if is_client_impl(block) => Some(block),
+            _ => None,
+        })
+        .flat_map(|block| block.items.iter_mut())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+}
+
+fn is_client_impl(block: &syn::ItemImpl) -> bool {
+    block.trait_.is_none()
+        && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
+/// **Why:** progenitor 0.15 ignores `deprecated: true` on operations, so users
+/// get no compiler warning when they call an endpoint that incident.io will
+/// retire three months after deprecating it. This pass adds
+/// `#[deprecated(note = …)]` to each such method of `Client`, naming the
+/// operation that replaces it when the spec has one (same service, higher
+/// version, same action, not itself deprecated).
+pub fn mark_deprecated_operations(
+    file: &mut syn::File,
+    ops: &[SpecOperation],
+) -> Result<usize, CodegenError> {
+    let notes: BTreeMap<String, String> = ops
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| (method_name(&op.id), deprecation_note(op, ops)))
+        .collect();
+    let mut marked = BTreeSet::new();
+    for method in client_methods(file) {
+        let name = method.sig.ident.to_string();
+        if let Some(note) = notes.get(&name) {
+            method.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+            marked.insert(name);
+        }
+    }
+    if marked.len() != notes.len() {
+        let missing: Vec<&str> = notes
+            .keys()
+            .filter(|n| !marked.contains(*n))
+            .map(String::as_str)
+            .collect();
+        return Err(CodegenError::PostProcess {
+            what: format!(
+                "deprecated operation(s) without a generated method: {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    Ok(marked.len())
+}
+
+/// `"Catalog V2#ListEntries"` → `("Catalog", 2, "ListEntries")`.
+fn split_versioned_id(id: &str) -> Option<(&str, u32, &str)> {
+    let (tag, action) = id.split_once('#')?;
+    let (service, version) = tag.rsplit_once(" V")?;
+    Some((service, version.parse().ok()?, action))
+}
+
+fn deprecation_note(op: &SpecOperation, ops: &[SpecOperation]) -> String {
+    let replacement = split_versioned_id(&op.id).and_then(|(service, version, action)| {
+        ops.iter()
+            .filter(|other| !other.deprecated)
+            .filter_map(|other| {
+                let (s, v, a) = split_versioned_id(&other.id)?;
+                (s == service && v > version && a == action).then_some((v, other))
+            })
+            .max_by_key(|(v, _)| *v)
+            .map(|(_, other)| other)
+    });
+    match replacement {
+        Some(new) => format!(
+            "incident.io has deprecated `{}`; use `{}` ({} {}) instead",
+            op.id,
+            method_name(&new.id),
+            new.method,
+            new.path
+        ),
+        None => format!(
+            "incident.io has deprecated `{}` ({} {}); it will be removed from the API",
+            op.id, op.method, op.path
+        ),
+    }
+}
+
+/// **Why:** users, tracing and tests need to know, for every generated method,
+/// the operation it calls as the spec names it (progenitor only keeps the
+/// snake-case method name). This pass appends `OPERATIONS`, one entry per
+/// method actually present in the generated `impl Client` (so the table
+/// proves what was generated), and fails if a spec operation has no method.
+pub fn operation_table(
+    file: &mut syn::File,
+    by_method_name: &BTreeMap<String, SpecOperation>,
+) -> Result<usize, CodegenError> {
+    let generated: BTreeSet<String> = client_methods(file)
+        .map(|m| m.sig.ident.to_string())
+        .collect();
+    let missing: Vec<&str> = by_method_name
+        .iter()
+        .filter(|(name, _)| !generated.contains(*name))
+        .map(|(_, op)| op.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CodegenError::PostProcess {
+            what: format!("operation(s) without a generated method: {}", missing.join(", ")),
+        });
+    }
+    let rows = by_method_name.iter().map(|(name, op)| {
+        let SpecOperation {
+            id,
+            method,
+            path,
+            tags,
+            deprecated,
+        } = op;
+        quote! {
+            crate::Operation {
+                id: #id,
+                method_name: #name,
+                method: #method,
+                path: #path,
+                tags: &[#(#tags),*],
+                deprecated: #deprecated,
+            }
+        }
+    });
+    let count = by_method_name.len();
+    file.items.push(syn::parse_quote! {
+        /// Every operation of the spec this crate was built from, one entry
+        /// per generated method of [`Client`], sorted by method name.
+        pub const OPERATIONS: &[crate::Operation; #count] = &[#(#rows),*];
+    });
+    Ok(count)
+}

@@ -1,0 +1,374 @@
+//! Spec transforms: each fixes one construct of the published spec that
+//! progenitor (0.15) or typify (0.8) cannot take as it is, or that would give
+//! users a type that breaks when the API evolves.
+//!
+//! Every transform is a plain function over the JSON document that returns how
+//! many items it touched; [`apply_all`] runs them in order and collects the
+//! counts for the build report. None of them names an operation, tag or schema
+//! of today's spec: they recognise constructs, so older and newer specs work.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value, json};
+
+use super::ReportLine;
+
+/// The crate the `x-rust-type` extensions point at (this crate, through
+/// `extern crate self as incidentio;` in `src/lib.rs`).
+pub const CRATE_NAME: &str = "incidentio";
+
+/// Path of the hand-written wrapper that keeps unknown enum values.
+pub const TOLERANT_PATH: &str = "incidentio::Tolerant";
+
+/// Path of the hand-written deepObject query value (operator filters).
+pub const FILTER_PATH: &str = "incidentio::filter::Filter";
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// What [`apply_all`] did: the per-transform counts, and the query
+/// parameters that must be encoded deepObject-style (operationId, name).
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// One line per transform, in the order they ran.
+    pub report: Vec<ReportLine>,
+    /// `(operationId, parameter name)` of every deepObject query parameter.
+    pub deep_object_params: BTreeSet<(String, String)>,
+}
+
+/// Applies every transform in order.
+pub fn apply_all(spec: &mut Value) -> Applied {
+    let mut applied = Applied::default();
+    let mut record = |name: &'static str, touched: usize| {
+        applied.report.push(ReportLine { name, touched });
+    };
+
+    let deep = deep_object_query_params(spec);
+    record("deep_object_query_params", deep.len());
+    record("strip_string_patterns", strip_string_patterns(spec));
+    record(
+        "prune_unreachable_schemas",
+        prune_unreachable_schemas(spec),
+    );
+    record("tolerant_enum_properties", tolerant_enum_properties(spec));
+    applied.deep_object_params = deep;
+    applied
+}
+
+/// Iterates over `(path, method, operation)` for every operation in `paths`.
+pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &str, &Value)> {
+    paths.iter().flat_map(|(path, item)| {
+        HTTP_METHODS.iter().filter_map(move |method| {
+            item.get(*method)
+                .map(|op| (path.as_str(), *method, op))
+        })
+    })
+}
+
+fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
+    spec.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .flat_map(|item| {
+            item.as_object_mut()
+                .into_iter()
+                .flat_map(|item| item.iter_mut())
+                .filter(|(method, _)| HTTP_METHODS.contains(&method.as_str()))
+                .map(|(_, op)| op)
+        })
+}
+
+/// **Construct:** query parameters whose schema is an object: the operator
+/// filters (`status[one_of]=…`, `custom_field[<id>][one_of]=…`), published
+/// with no `style` (so form-style by default) or with `style: deepObject`.
+///
+/// **Limitation:** progenitor rejects `style: deepObject` outright
+/// ("unsupported style of query parameter DeepObject"), and encodes object
+/// parameters with `serde_urlencoded`, which fails at run time on nested
+/// values ("builder error").
+///
+/// **Fix:** point the parameter's schema at the hand-written
+/// `incidentio::filter::Filter` (through `x-rust-type`) and drop the style so
+/// progenitor accepts it; the returned list tells the post-processing pass
+/// which generated calls must encode these values deepObject-style.
+pub fn deep_object_query_params(spec: &mut Value) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    for op in operations_mut(spec) {
+        let op_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for param in params {
+            let Some(param) = param.as_object_mut() else {
+                continue;
+            };
+            if param.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let is_deep = param.get("style").and_then(Value::as_str) == Some("deepObject");
+            let is_object = param
+                .get("schema")
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                == Some("object");
+            if !(is_deep || is_object) {
+                continue;
+            }
+            let description = param
+                .get("schema")
+                .and_then(|s| s.get("description"))
+                .cloned();
+            let mut schema = json!({ "x-rust-type": rust_type(FILTER_PATH, vec![]) });
+            if let Some(description) = description {
+                schema["description"] = description;
+            }
+            param.insert("schema".into(), schema);
+            param.remove("style");
+            param.remove("explode");
+            // `example` describes the object; it no longer matches the schema.
+            param.remove("example");
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            found.insert((op_id.clone(), name));
+        }
+    }
+    found
+}
+
+/// **Construct:** string schemas with a `pattern` (a handful of IDs and slugs).
+///
+/// **Limitation:** typify turns them into newtypes that validate with the
+/// `regress` crate: one more dependency to compile, and a value that the
+/// server accepts but the pattern of an older spec rejects would fail
+/// client-side (IDs may change format, says the spec's compatibility promise).
+///
+/// **Fix:** drop `pattern`; the server still validates.
+pub fn strip_string_patterns(spec: &mut Value) -> usize {
+    fn walk(value: &mut Value) -> usize {
+        match value {
+            Value::Object(map) => {
+                let mut n = 0;
+                if map.get("type").and_then(Value::as_str) == Some("string")
+                    && map.remove("pattern").is_some()
+                {
+                    n += 1;
+                }
+                n + map.values_mut().map(walk).sum::<usize>()
+            }
+            Value::Array(items) => items.iter_mut().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    let mut n = 0;
+    if let Some(paths) = spec.get_mut("paths") {
+        n += walk(paths);
+    }
+    if let Some(components) = spec.get_mut("components") {
+        n += walk(components);
+    }
+    n
+}
+
+/// **Construct:** component schemas that no operation reaches (webhook
+/// payloads, retired types): about a third of `components.schemas`.
+///
+/// **Limitation:** typify generates a type for every component schema, used or
+/// not; each costs compile time for nothing.
+///
+/// **Fix:** keep only the schemas reachable through `$ref` from `paths`.
+/// Returns the number of schemas removed.
+pub fn prune_unreachable_schemas(spec: &mut Value) -> usize {
+    let Some(schemas) = spec
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+    else {
+        return 0;
+    };
+    let mut reachable = BTreeSet::new();
+    let mut pending = Vec::new();
+    collect_schema_refs(spec.get("paths").unwrap_or(&Value::Null), &mut pending);
+    while let Some(name) = pending.pop() {
+        if reachable.insert(name.clone())
+            && let Some(schema) = schemas.get(&name)
+        {
+            collect_schema_refs(schema, &mut pending);
+        }
+    }
+    let schemas = spec["components"]["schemas"]
+        .as_object_mut()
+        .expect("checked above");
+    let before = schemas.len();
+    schemas.retain(|name, _| reachable.contains(name));
+    before - schemas.len()
+}
+
+/// Pushes the name of every `#/components/schemas/<name>` reference in
+/// `value`, wherever it is (extensions included).
+fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref"
+                    && let Some(name) = v
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.push(name.to_owned());
+                }
+                collect_schema_refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// **Construct:** string enums in object properties (inline, behind a
+/// `$ref`, or as array items): the API adds values to them without notice
+/// ("Adding new values to enums" is a compatible change in its promise).
+///
+/// **Limitation:** typify generates closed enums with no catch-all variant,
+/// so a value added after the build makes the whole response fail to decode.
+///
+/// **Fix:** give each inline enum a component name (parent + property, as
+/// typify would have named it), and replace the property's schema with an
+/// `x-rust-type` pointing at the generic `incidentio::Tolerant<E>`, whose
+/// parameter is that enum: known values stay typed, unknown ones are kept as
+/// text and written back unchanged. Returns the number of properties wrapped.
+pub fn tolerant_enum_properties(spec: &mut Value) -> usize {
+    let Some(schemas) = spec
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    else {
+        return 0;
+    };
+    let enum_names: BTreeSet<String> = schemas
+        .iter()
+        .filter(|(_, s)| is_string_enum(s))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut taken: BTreeSet<String> = schemas.keys().map(|k| k.to_pascal_case()).collect();
+    let mut hoisted = BTreeMap::new();
+    let mut touched = 0;
+    for (name, schema) in schemas.iter_mut() {
+        touched += wrap_object_properties(name, schema, &enum_names, &mut taken, &mut hoisted);
+    }
+    schemas.extend(hoisted);
+    touched
+}
+
+/// Wraps the enum-typed properties of one object schema (and of the inline
+/// objects nested in it), hoisting inline enums into `hoisted`.
+fn wrap_object_properties(
+    owner: &str,
+    schema: &mut Value,
+    enum_names: &BTreeSet<String>,
+    taken: &mut BTreeSet<String>,
+    hoisted: &mut BTreeMap<String, Value>,
+) -> usize {
+    let mut touched = 0;
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (prop_name, prop) in props.iter_mut() {
+            let type_name = format!("{owner}_{prop_name}").to_pascal_case();
+            touched += wrap_enum_use(&type_name, prop, enum_names, taken, hoisted);
+        }
+    }
+    if let Some(extra) = schema.get_mut("additionalProperties")
+        && extra.is_object()
+    {
+        let type_name = format!("{owner}_value").to_pascal_case();
+        touched += wrap_enum_use(&type_name, extra, enum_names, taken, hoisted);
+    }
+    touched
+}
+
+/// Wraps one schema use site if it is an enum, an array of enums, or an inline
+/// object with enum properties.
+fn wrap_enum_use(
+    type_name: &str,
+    site: &mut Value,
+    enum_names: &BTreeSet<String>,
+    taken: &mut BTreeSet<String>,
+    hoisted: &mut BTreeMap<String, Value>,
+) -> usize {
+    if let Some(target) = enum_ref(site, enum_names) {
+        let description = site.get("description").cloned();
+        *site = tolerant(json!({ "$ref": target }), description);
+        return 1;
+    }
+    if is_string_enum(site) {
+        let name = unique_name(type_name, taken);
+        let description = site.get("description").cloned();
+        let enum_schema = std::mem::take(site);
+        hoisted.insert(name.clone(), enum_schema);
+        *site = tolerant(
+            json!({ "$ref": format!("#/components/schemas/{name}") }),
+            description,
+        );
+        return 1;
+    }
+    if site.get("type").and_then(Value::as_str) == Some("array")
+        && let Some(items) = site.get_mut("items")
+    {
+        let item_name = format!("{type_name}_item").to_pascal_case();
+        return wrap_enum_use(&item_name, items, enum_names, taken, hoisted);
+    }
+    if site.get("properties").is_some() || site.get("additionalProperties").is_some() {
+        return wrap_object_properties(type_name, site, enum_names, taken, hoisted);
+    }
+    0
+}
+
+/// The `$ref` target of `site` if it refers to a component string enum.
+fn enum_ref(site: &Value, enum_names: &BTreeSet<String>) -> Option<String> {
+    let target = site.get("$ref")?.as_str()?;
+    let name = target.strip_prefix("#/components/schemas/")?;
+    enum_names.contains(name).then(|| target.to_owned())
+}
+
+fn is_string_enum(schema: &Value) -> bool {
+    schema.get("enum").is_some_and(Value::is_array)
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "string")
+}
+
+fn unique_name(wanted: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = wanted.to_owned();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{wanted}{n}");
+        n += 1;
+    }
+    name
+}
+
+fn tolerant(parameter: Value, description: Option<Value>) -> Value {
+    let mut schema = json!({ "x-rust-type": rust_type(TOLERANT_PATH, vec![parameter]) });
+    if let Some(description) = description {
+        schema["description"] = description;
+    }
+    schema
+}
+
+fn rust_type(path: &str, parameters: Vec<Value>) -> Value {
+    json!({
+        "crate": CRATE_NAME,
+        "version": "*",
+        "path": path,
+        "parameters": parameters,
+    })
+}

@@ -1,0 +1,31 @@
+//! Descriptions of the API's operations, as the spec names them.
+
+/// One operation of the incident.io API, as published in the spec.
+///
+/// progenitor names each generated method after the operation's id in
+/// snake case (`Incidents V2#List` → `incidents_v2_list`); this keeps the
+/// original id, HTTP method and path template next to it, for tracing, error
+/// messages and tooling. The full list is [`crate::OPERATIONS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The spec's `operationId`, such as `Incidents V2#List`.
+    pub id: &'static str,
+    /// The name of the generated method on [`crate::Client`].
+    pub method_name: &'static str,
+    /// The HTTP method in upper case, such as `GET`.
+    pub method: &'static str,
+    /// The path template, such as `/v2/incidents/{id}`.
+    pub path: &'static str,
+    /// The spec's tags: the API service and version, such as `Incidents V2`.
+    pub tags: &'static [&'static str],
+    /// Whether the spec marks the operation `deprecated`.
+    pub deprecated: bool,
+}
+
+impl Operation {
+    /// Looks up an operation by the name of its generated method.
+    pub fn by_method_name(name: &str) -> Option<&'static Operation> {
+        crate::OPERATIONS.iter().find(|op| op.method_name == name)
+    }
+}
