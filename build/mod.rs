@@ -199,6 +199,11 @@ pub fn generate(mut spec: Value) -> Result<Generated, CodegenError> {
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
+        // Per-client state (retry policy, pacer, last rate limit) that the
+        // hand-written hooks in `src/hooks.rs` read; `Expected` makes a
+        // missing hooks impl a compile error rather than a silent no-op.
+        .with_inner_type(quote::quote!(crate::hooks::Runtime))
+        .with_hooks(progenitor::HooksMode::Expected)
         .with_crate(
             transforms::CRATE_NAME,
             progenitor::CrateVers::Any,

@@ -44,6 +44,14 @@ pub fn apply_all(
         touched: mark_deprecated_operations(file, &ops)?,
     });
     report.push(ReportLine {
+        name: "typed_send_errors",
+        touched: typed_send_errors(file)?,
+    });
+    report.push(ReportLine {
+        name: "remove_unconfigured_constructor",
+        touched: remove_unconfigured_constructor(file)?,
+    });
+    report.push(ReportLine {
         name: "operation_table",
         touched: operation_table(file, &by_method_name)?,
     });
@@ -350,4 +358,135 @@ pub fn operation_table(
         pub const OPERATIONS: &[crate::Operation; #count] = &[#(#rows),*];
     });
     Ok(count)
+}
+
+/// **Why:** progenitor's `send()` returns `progenitor_client::Error<()>`,
+/// where a refused request is an unread `reqwest::Response` and a body that
+/// does not decode says nothing of where. This pass renames each builder's
+/// generated `send` to a private `send_raw`, and adds a `send` that returns
+/// the crate's own `crate::Error` through `crate::Error::from_progenitor`,
+/// which reads the API's error envelope. Fails if a `send` does not have the
+/// `Result<ResponseValue<T>, Error<_>>` shape it rewrites.
+pub fn typed_send_errors(file: &mut syn::File) -> Result<usize, CodegenError> {
+    let mut rewritten = 0;
+    let mut failure = None;
+    for item in &mut file.items {
+        walk_impl_blocks(item, &mut |block| {
+            let Some(index) = block.items.iter().position(
+                |i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some()),
+            ) else {
+                return;
+            };
+            let syn::ImplItem::Fn(raw) = &mut block.items[index] else {
+                unreachable!("position() matched a fn");
+            };
+            let Some(success) = response_value_type(&raw.sig.output) else {
+                failure = Some(raw.sig.output.clone());
+                return;
+            };
+            let mut operation = OperationInfoFinder(None);
+            operation.visit_impl_item_fn(raw);
+            let operation = operation.0.unwrap_or_default();
+            let docs: Vec<syn::Attribute> = raw.attrs.clone();
+            raw.sig.ident = syn::parse_quote!(send_raw);
+            raw.vis = syn::Visibility::Inherited;
+            raw.attrs.retain(|a| !a.path().is_ident("doc"));
+            block.items.push(syn::parse_quote! {
+                #(#docs)*
+                /// Sends the request. Errors are [`crate::Error`]: the API's
+                /// error envelope, a transport failure, a timeout, or a body
+                /// that does not match its type (with the JSON path).
+                pub async fn send(self) -> ::std::result::Result<ResponseValue<#success>, crate::Error> {
+                    crate::Error::from_progenitor(#operation, self.send_raw().await).await
+                }
+            });
+            rewritten += 1;
+        });
+    }
+    if let Some(output) = failure {
+        return Err(CodegenError::PostProcess {
+            what: format!(
+                "a generated send() returns `{}`, not Result<ResponseValue<T>, Error<_>>",
+                quote!(#output)
+            ),
+        });
+    }
+    if rewritten == 0 {
+        return Err(CodegenError::PostProcess {
+            what: "no generated send() methods found".into(),
+        });
+    }
+    Ok(rewritten)
+}
+
+/// `T` in `-> Result<ResponseValue<T>, …>`.
+fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let generic_args = |ty: &syn::Type, name: &str| -> Option<Vec<syn::Type>> {
+        let syn::Type::Path(path) = ty else {
+            return None;
+        };
+        let last = path.path.segments.last()?;
+        if last.ident != name {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        Some(
+            args.args
+                .iter()
+                .filter_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    };
+    let result_args = generic_args(ty, "Result")?;
+    let value_args = generic_args(result_args.first()?, "ResponseValue")?;
+    value_args.into_iter().next()
+}
+
+/// Calls `f` on every `impl` block in `item` (recursing into inline modules).
+fn walk_impl_blocks(item: &mut syn::Item, f: &mut dyn FnMut(&mut syn::ItemImpl)) {
+    match item {
+        syn::Item::Impl(block) => f(block),
+        syn::Item::Mod(module) => {
+            if let Some((_, items)) = &mut module.content {
+                for item in items {
+                    walk_impl_blocks(item, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// **Why:** progenitor generates `Client::new(baseurl, inner)`, which builds
+/// a `reqwest::Client` with `.unwrap()` (a panic where TLS cannot be set up)
+/// and bypasses the crate's configuration (auth, timeouts, user agent). The
+/// hand-written `Client::new(api_key)` and `Client::builder()` replace it;
+/// this pass removes the generated one so the names do not clash.
+pub fn remove_unconfigured_constructor(file: &mut syn::File) -> Result<usize, CodegenError> {
+    let mut removed = 0;
+    for item in &mut file.items {
+        if let syn::Item::Impl(block) = item
+            && is_client_impl(block)
+        {
+            let before = block.items.len();
+            block
+                .items
+                .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            removed += before - block.items.len();
+        }
+    }
+    if removed != 1 {
+        return Err(CodegenError::PostProcess {
+            what: format!("expected one generated Client::new, found {removed}"),
+        });
+    }
+    Ok(removed)
 }
