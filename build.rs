@@ -24,7 +24,12 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(env("OUT_DIR")?);
 
     println!("cargo::rerun-if-env-changed={}", codegen::SPEC_ENV_VAR);
-    for source in ["build.rs", "build/mod.rs", "build/transforms.rs", "build/postprocess.rs"] {
+    for source in [
+        "build.rs",
+        "build/mod.rs",
+        "build/transforms.rs",
+        "build/postprocess.rs",
+    ] {
         println!("cargo::rerun-if-changed={source}");
     }
 
@@ -34,13 +39,20 @@ fn run() -> Result<(), String> {
     };
     println!("cargo::rerun-if-changed={}", spec_path.display());
     // Tests compare the generated client with the very spec it came from.
-    println!("cargo::rustc-env=INCIDENTIO_SPEC_PATH={}", spec_path.display());
+    println!(
+        "cargo::rustc-env=INCIDENTIO_SPEC_PATH={}",
+        spec_path.display()
+    );
 
     let spec = codegen::read_spec(&spec_path).map_err(|e| e.to_string())?;
-    let generated = codegen::generate(spec)
-        .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
+    let generated =
+        codegen::generate(spec).map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
 
     write(&out_dir.join("incidentio.rs"), &generated.code)?;
+    write(
+        &out_dir.join("operation_types.rs"),
+        &generated.operation_types,
+    )?;
     write(
         &out_dir.join("codegen-report.txt"),
         &format!("spec: {}\n{}", spec_path.display(), generated.report_text()),

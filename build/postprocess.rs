@@ -23,12 +23,22 @@ pub struct SpecOperation {
     deprecated: bool,
 }
 
+/// What the passes learnt about the generated code, beyond their counts.
+#[derive(Debug, Default)]
+pub struct Passes {
+    /// One line per transform or pass, in order.
+    pub report: Vec<ReportLine>,
+    /// `(method name, success type)` for every operation, sorted by name;
+    /// the type as written in the generated code (`types::X`, `()`, …).
+    pub success_types: BTreeMap<String, String>,
+}
+
 /// Runs every pass in order.
 pub fn apply_all(
     file: &mut syn::File,
     spec: &OpenAPI,
     deep_object_params: &BTreeSet<(String, String)>,
-) -> Result<Vec<ReportLine>, CodegenError> {
+) -> Result<Passes, CodegenError> {
     let ops = spec_operations(spec);
     let by_method_name: BTreeMap<String, SpecOperation> = ops
         .iter()
@@ -43,9 +53,10 @@ pub fn apply_all(
         name: "mark_deprecated_operations",
         touched: mark_deprecated_operations(file, &ops)?,
     });
+    let mut success_types = BTreeMap::new();
     report.push(ReportLine {
         name: "typed_send_errors",
-        touched: typed_send_errors(file)?,
+        touched: typed_send_errors(file, &mut success_types)?,
     });
     report.push(ReportLine {
         name: "remove_unconfigured_constructor",
@@ -55,7 +66,10 @@ pub fn apply_all(
         name: "operation_table",
         touched: operation_table(file, &by_method_name)?,
     });
-    Ok(report)
+    Ok(Passes {
+        report,
+        success_types,
+    })
 }
 
 fn spec_operations(spec: &OpenAPI) -> Vec<SpecOperation> {
@@ -98,7 +112,8 @@ impl<'ast> Visit<'ast> for OperationInfoFinder {
             .is_some_and(|s| s.ident == "OperationInfo")
         {
             for field in &node.fields {
-                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) =
+                    (&field.member, &field.expr)
                     && name == "operation_id"
                     && let syn::Lit::Str(s) = &lit.lit
                 {
@@ -257,7 +272,9 @@ pub fn mark_deprecated_operations(
     for method in client_methods(file) {
         let name = method.sig.ident.to_string();
         if let Some(note) = notes.get(&name) {
-            method.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+            method
+                .attrs
+                .push(syn::parse_quote!(#[deprecated(note = #note)]));
             marked.insert(name);
         }
     }
@@ -329,7 +346,10 @@ pub fn operation_table(
         .collect();
     if !missing.is_empty() {
         return Err(CodegenError::PostProcess {
-            what: format!("operation(s) without a generated method: {}", missing.join(", ")),
+            what: format!(
+                "operation(s) without a generated method: {}",
+                missing.join(", ")
+            ),
         });
     }
     let rows = by_method_name.iter().map(|(name, op)| {
@@ -367,7 +387,10 @@ pub fn operation_table(
 /// the crate's own `crate::Error` through `crate::Error::from_progenitor`,
 /// which reads the API's error envelope. Fails if a `send` does not have the
 /// `Result<ResponseValue<T>, Error<_>>` shape it rewrites.
-pub fn typed_send_errors(file: &mut syn::File) -> Result<usize, CodegenError> {
+pub fn typed_send_errors(
+    file: &mut syn::File,
+    success_types: &mut BTreeMap<String, String>,
+) -> Result<usize, CodegenError> {
     let mut rewritten = 0;
     let mut failure = None;
     for item in &mut file.items {
@@ -387,6 +410,7 @@ pub fn typed_send_errors(file: &mut syn::File) -> Result<usize, CodegenError> {
             let mut operation = OperationInfoFinder(None);
             operation.visit_impl_item_fn(raw);
             let operation = operation.0.unwrap_or_default();
+            success_types.insert(operation.clone(), quote!(#success).to_string());
             let docs: Vec<syn::Attribute> = raw.attrs.clone();
             raw.sig.ident = syn::parse_quote!(send_raw);
             raw.vis = syn::Visibility::Inherited;

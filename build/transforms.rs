@@ -48,10 +48,7 @@ pub fn apply_all(spec: &mut Value) -> Applied {
     let deep = deep_object_query_params(spec);
     record("deep_object_query_params", deep.len());
     record("strip_string_patterns", strip_string_patterns(spec));
-    record(
-        "prune_unreachable_schemas",
-        prune_unreachable_schemas(spec),
-    );
+    record("prune_unreachable_schemas", prune_unreachable_schemas(spec));
     record("tolerant_enum_properties", tolerant_enum_properties(spec));
     applied.deep_object_params = deep;
     applied
@@ -60,10 +57,9 @@ pub fn apply_all(spec: &mut Value) -> Applied {
 /// Iterates over `(path, method, operation)` for every operation in `paths`.
 pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &str, &Value)> {
     paths.iter().flat_map(|(path, item)| {
-        HTTP_METHODS.iter().filter_map(move |method| {
-            item.get(*method)
-                .map(|op| (path.as_str(), *method, op))
-        })
+        HTTP_METHODS
+            .iter()
+            .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
     })
 }
 
