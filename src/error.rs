@@ -1,54 +1,513 @@
-//! The crate's error type.
+//! The crate's error type, and the API's JSON error envelope.
+//!
+//! Every generated operation's `send()` returns [`Error`]. When the API
+//! answers with an error status, its body (documented under "Errors" in the
+//! API reference) is decoded into an [`ErrorEnvelope`], so the message, the
+//! field at fault and the request id to quote to incident.io support survive
+//! into the error's `Display`:
+//!
+//! ```text
+//! 422 validation_error: A severity is required to open an incident (severity_id) [request 631766c4-4afd-4803-997c-cd700928fa4b]
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime};
 
 use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::Tolerant;
+use crate::ratelimit::{RateLimit, parse_retry_after};
 
 /// Everything that can go wrong calling the API.
+///
+/// Match on the variant to tell "the API said no" ([`Error::Api`]) from "the
+/// API could not be reached" ([`Error::Transport`], [`Error::Timeout`]), or
+/// use the accessors ([`Error::status`], [`Error::is_not_found`], …) that
+/// answer the common questions without a `match`.
+///
+/// ```no_run
+/// # async fn run(client: incidentio::Client) {
+/// match client.severities_v1_show().id("01FCNDV6P870EA6S7TK1DSYDG0").send().await {
+///     Ok(severity) => println!("{}", severity.severity.name),
+///     Err(e) if e.is_not_found() => println!("no such severity"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The API answered with an error status.
-    #[error("{status}: {body}")]
-    Api {
-        /// HTTP status.
-        status: reqwest::StatusCode,
-        /// The first bytes of the body.
-        body: String,
+    /// The API answered with an error status (after any retries). Boxed: it
+    /// carries the decoded envelope, and keeping `Error` small keeps every
+    /// `Result` cheap to return.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the response not received: DNS,
+    /// connection refused or reset, TLS, a body cut short.
+    #[error("transport error calling {operation}: {}", chain(source))]
+    Transport {
+        /// The generated method that was called, such as `incidents_v2_list`.
+        operation: &'static str,
+        /// The underlying error, with the URL stripped (URLs may carry
+        /// tokens in query parameters).
+        #[source]
+        source: reqwest::Error,
     },
-    /// The request could not be sent or the response not received.
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
-    /// A success body did not match its type.
-    #[error("cannot decode the response: {0}")]
-    Decode(String),
-    /// An argument was invalid.
+    /// An attempt took longer than the client's timeout.
+    #[error("{operation} timed out: {}", chain(source))]
+    Timeout {
+        /// The generated method that was called.
+        operation: &'static str,
+        /// The underlying error, with the URL stripped.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success body did not match the type the spec declares for it.
+    #[error("cannot decode the response of {operation} at `{path}`: {message}")]
+    Decode {
+        /// The generated method that was called.
+        operation: &'static str,
+        /// The JSON path that failed, such as `severities[0].rank` (`.` for
+        /// the whole body).
+        path: String,
+        /// What was wrong there.
+        message: String,
+    },
+    /// An argument or configuration value was invalid: a missing required
+    /// parameter, a malformed base URL, an unset API key. Nothing was sent.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 }
 
 impl Error {
-    /// Converts progenitor's error for operation `operation` (its method name).
+    /// The API's error, when this is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api_error().map(|api| api.status)
+    }
+
+    /// The request id of an API error: quote it to incident.io support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::request_id)
+    }
+
+    /// Whether the API answered 404: the object does not exist, or the key
+    /// may not see it.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the API answered 429 (still, after any retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the API rejected the request's content (422, or an envelope
+    /// of type `validation_error`): see [`Error::field_errors`].
+    pub fn is_validation(&self) -> bool {
+        self.api_error().is_some_and(|api| {
+            api.status == StatusCode::UNPROCESSABLE_ENTITY
+                || api
+                    .envelope
+                    .as_ref()
+                    .is_some_and(|e| e.kind.known() == Some(&ErrorType::ValidationError))
+        })
+    }
+
+    /// Whether an attempt timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The messages of an API error by the request field they are about
+    /// (`source.field`), for mapping onto a form. Errors about no particular
+    /// field are left out.
+    pub fn field_errors(&self) -> BTreeMap<String, Vec<String>> {
+        let mut fields = BTreeMap::<String, Vec<String>>::new();
+        let details = self
+            .api_error()
+            .and_then(|api| api.envelope.as_ref())
+            .map_or(&[][..], |e| &e.errors[..]);
+        for detail in details {
+            if let Some(field) = detail.source.as_ref().and_then(|s| s.field.as_ref()) {
+                fields
+                    .entry(field.clone())
+                    .or_default()
+                    .push(detail.message.clone());
+            }
+        }
+        fields
+    }
+
+    /// How long the API asked the caller to wait before trying again:
+    /// `Retry-After`, else the body's `rate_limit.retry_after`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(|api| api.retry_after)
+    }
+
+    /// The generated method whose call failed, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Api(api) => Some(api.operation),
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. } => Some(operation),
+            Error::InvalidArgument(_) => None,
+        }
+    }
+
+    /// Converts progenitor's result for operation `operation` (its method
+    /// name) into this crate's. Called by every generated `send()`.
     #[doc(hidden)]
-    pub async fn from_progenitor<T>(
-        _operation: &'static str,
+    pub async fn from_progenitor<T: serde::de::DeserializeOwned>(
+        operation: &'static str,
         result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
     ) -> Result<ResponseValue<T>, Error> {
         use progenitor_client::Error as P;
         match result {
             Ok(value) => Ok(value),
             Err(P::UnexpectedResponse(response)) => {
-                let status = response.status();
-                let body = response.text().await.unwrap_or_default();
-                Err(Error::Api { status, body })
+                Err(ApiError::from_response(operation, response).await)
             }
-            Err(P::InvalidResponsePayload(_, e)) => Err(Error::Decode(e.to_string())),
+            Err(P::InvalidResponsePayload(body, error)) => {
+                Err(decode_error::<T>(operation, &body, &error))
+            }
             Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
-                Err(Error::Transport(e))
+                Err(Error::from_reqwest(operation, e))
             }
-            Err(P::InvalidRequest(s) | P::Custom(s)) => Err(Error::InvalidArgument(s)),
-            Err(P::ErrorResponse(v)) => Err(Error::Api {
-                status: v.status(),
+            Err(P::InvalidRequest(message) | P::Custom(message)) => {
+                Err(Error::InvalidArgument(format!("{operation}: {message}")))
+            }
+            Err(P::ErrorResponse(value)) => Err(Error::Api(Box::new(ApiError {
+                status: value.status(),
+                operation,
+                envelope: None,
                 body: String::new(),
-            }),
+                retry_after: parse_retry_after(value.headers(), SystemTime::now()),
+                rate_limit: RateLimit::from_headers(value.headers()),
+            }))),
         }
     }
+
+    fn from_reqwest(operation: &'static str, error: reqwest::Error) -> Error {
+        let source = error.without_url();
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+}
+
+/// The body decoded fast and failed; decode again with path tracking to say
+/// where. Only the failure path pays for the tracking.
+fn decode_error<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    fast_error: &serde_json::Error,
+) -> Error {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => Error::Decode {
+            operation,
+            path: error.path().to_string(),
+            message: error.into_inner().to_string(),
+        },
+        // The fast decode failed but the slow one did not (cannot happen
+        // with serde_json, but never panic over it): report the first error.
+        Ok(_) => Error::Decode {
+            operation,
+            path: ".".into(),
+            message: fast_error.to_string(),
+        },
+    }
+}
+
+/// How many bytes of a body that is not the envelope an error keeps: enough
+/// to recognise a proxy's HTML page, not enough to bloat logs.
+const RAW_BODY_LIMIT: usize = 512;
+
+/// An error response from the API.
+///
+/// The body is decoded into [`ErrorEnvelope`] when it is one; otherwise (an
+/// HTML 502 from a proxy, an empty 503, truncated JSON) `envelope` is `None`
+/// and `body` keeps its first bytes.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The generated method that was called, such as `incidents_v2_create`.
+    pub operation: &'static str,
+    /// The decoded error body, when it is the API's envelope.
+    pub envelope: Option<ErrorEnvelope>,
+    /// The first bytes of a body that is not the envelope (lossy UTF-8);
+    /// empty when the envelope decoded.
+    pub body: String,
+    /// The wait the API asked for: `Retry-After` (seconds or HTTP date),
+    /// else the envelope's `rate_limit.retry_after`.
+    pub retry_after: Option<Duration>,
+    /// The `X-RateLimit-*` headers of the response.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl ApiError {
+    /// The request id from the envelope, for incident.io support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.envelope.as_ref()?.request_id.as_deref()
+    }
+
+    async fn from_response(operation: &'static str, response: reqwest::Response) -> Error {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) => return Error::from_reqwest(operation, e),
+        };
+        let envelope = serde_json::from_slice::<ErrorEnvelope>(&bytes).ok();
+        let body = if envelope.is_some() {
+            String::new()
+        } else {
+            let end = bytes.len().min(RAW_BODY_LIMIT);
+            String::from_utf8_lossy(&bytes[..end]).into_owned()
+        };
+        let retry_after = parse_retry_after(&headers, SystemTime::now()).or_else(|| {
+            let at = envelope
+                .as_ref()?
+                .rate_limit
+                .as_ref()?
+                .retry_after
+                .as_ref()?;
+            until(at)
+        });
+        Error::Api(Box::new(ApiError {
+            status,
+            operation,
+            envelope,
+            body,
+            retry_after,
+            rate_limit: RateLimit::from_headers(&headers),
+        }))
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// `422 validation_error: A severity is required to open an incident
+    /// (severity_id) [request 631766c4-…]`; for a body that is not the
+    /// envelope, the status and the start of the body.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.status.as_u16();
+        let reason = self.status.canonical_reason().unwrap_or("unknown status");
+        let Some(envelope) = &self.envelope else {
+            let text = self.body.trim();
+            return if text.is_empty() {
+                write!(f, "{code} {reason} (empty body)")
+            } else {
+                let snippet: String = text.chars().take(200).collect();
+                let more = if snippet.len() < text.len() {
+                    "…"
+                } else {
+                    ""
+                };
+                write!(f, "{code} {reason}: unexpected body: {snippet:?}{more}")
+            };
+        };
+        write!(f, "{code} {}: ", envelope.kind)?;
+        if envelope.errors.is_empty() {
+            f.write_str(reason)?;
+        }
+        for (index, detail) in envelope.errors.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(if detail.message.is_empty() {
+                &detail.code
+            } else {
+                &detail.message
+            })?;
+            if let Some(field) = detail.source.as_ref().and_then(|s| s.field.as_ref()) {
+                write!(f, " ({field})")?;
+            }
+        }
+        if let Some(id) = &envelope.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The API's JSON error body (see "Errors" in the API reference).
+///
+/// Decoding is tolerant: a new `type`, new fields here or in `errors[]`, or
+/// a missing optional part all decode; unknown fields are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorEnvelope {
+    /// The kind of error, such as `validation_error`.
+    #[serde(rename = "type")]
+    pub kind: Tolerant<ErrorType>,
+    /// The HTTP status, repeated in the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The id to give incident.io support about this request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The individual problems.
+    #[serde(default)]
+    pub errors: Vec<ErrorDetail>,
+    /// The limit that was exceeded, on a 429.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitInfo>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One problem reported in an error body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// A machine-readable code, such as `is_required`.
+    #[serde(default)]
+    pub code: String,
+    /// A human-readable explanation.
+    #[serde(default)]
+    pub message: String,
+    /// Where in the request the problem is, when it is about one field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ErrorSource>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The part of the request an [`ErrorDetail`] is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorSource {
+    /// The request field, such as `severity_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `rate_limit` object of a 429 body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RateLimitInfo {
+    /// The name of the API key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The bucket size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// Requests remaining (0 on a 429).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    /// When a request will succeed again, as an RFC 3339 timestamp. Kept as
+    /// text so that an unexpected format never hides the rest of the error;
+    /// [`RateLimitInfo::retry_after_time`] parses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<String>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RateLimitInfo {
+    /// `retry_after` as a time, when it is RFC 3339.
+    pub fn retry_after_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let text = self.retry_after.as_deref()?;
+        chrono::DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    }
+}
+
+/// The documented values of an error body's `type`. Held in a
+/// [`Tolerant`], so a type added by the API later still decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `authentication_error`: the key is missing, malformed or revoked.
+    AuthenticationError,
+    /// `validation_error`: the request content was rejected.
+    ValidationError,
+    /// `too_many_requests`: a rate limit was exceeded.
+    TooManyRequests,
+}
+
+impl ErrorType {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::AuthenticationError => "authentication_error",
+            ErrorType::ValidationError => "validation_error",
+            ErrorType::TooManyRequests => "too_many_requests",
+        }
+    }
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ErrorType {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "authentication_error" => Ok(ErrorType::AuthenticationError),
+            "validation_error" => Ok(ErrorType::ValidationError),
+            "too_many_requests" => Ok(ErrorType::TooManyRequests),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Serialize for ErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The wait until an RFC 3339 time, zero if it has passed; `None` when it
+/// does not parse.
+pub(crate) fn until(rfc3339: &str) -> Option<Duration> {
+    let at = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// An error and its sources on one line: reqwest's own message ("error
+/// sending request") says little without the cause beneath it.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }

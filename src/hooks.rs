@@ -1,20 +1,287 @@
 //! Request behaviour shared by every generated operation: progenitor calls
-//! these hooks around each request.
+//! these hooks around each request, so authentication, timeouts, pacing,
+//! retries, rate-limit capture and tracing live in one place instead of in
+//! 200-odd generated methods.
 
-use progenitor_client::{ClientHooks, OperationInfo};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
-/// Per-client runtime state read by the hooks (retry policy, pacing, the
-/// most recent rate-limit reading). Cheap to clone: clones share state.
-#[derive(Clone, Debug, Default)]
-pub struct Runtime {}
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+use tracing::Instrument;
+
+use crate::pacing::Pacer;
+use crate::ratelimit::{RateLimit, parse_retry_after};
+use crate::retry::{Failure, RetryPolicy};
+
+/// Per-client configuration and state read by the hooks. Cheap to clone:
+/// clones of a [`Client`](crate::Client) share it, so they share one pacing
+/// bucket and one most-recent rate-limit reading.
+///
+/// Built by [`ClientBuilder`](crate::ClientBuilder); its `Debug` never shows
+/// the API key.
+#[derive(Clone)]
+pub struct Runtime {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// `Bearer …`, marked sensitive.
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    pacer: Option<Pacer>,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &self.shared;
+        f.debug_struct("Runtime")
+            .field("api_key", &format_args!("ApiKey(****)"))
+            .field("user_agent", &shared.user_agent)
+            .field("timeout", &shared.timeout)
+            .field("retry", &shared.retry)
+            .field("pacing", &shared.pacer.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        authorization: HeaderValue,
+        user_agent: HeaderValue,
+        timeout: Option<Duration>,
+        retry: RetryPolicy,
+        pacer: Option<Pacer>,
+    ) -> Self {
+        Runtime {
+            shared: Arc::new(Shared {
+                authorization,
+                user_agent,
+                timeout,
+                retry,
+                pacer,
+                last_rate_limit: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The most recent rate-limit reading of any response to this client or
+    /// its clones.
+    pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
+        self.shared
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Headers every request carries. The API key is added only when the
+    /// request has no `Authorization` of its own: the heartbeat and HTTP
+    /// alert-event operations take the caller's value for that header, and
+    /// it must win. Setting them here rather than as the `reqwest::Client`'s
+    /// default headers makes them apply to a caller-supplied client too.
+    fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        if !headers.contains_key(AUTHORIZATION) {
+            headers.insert(AUTHORIZATION, self.shared.authorization.clone());
+        }
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, self.shared.user_agent.clone());
+        }
+        if let Some(timeout) = self.shared.timeout
+            && request.timeout().is_none()
+        {
+            *request.timeout_mut() = Some(timeout);
+        }
+    }
+
+    fn observe(&self, operation: &'static str, headers: &reqwest::header::HeaderMap) {
+        let Some(reading) = RateLimit::from_headers(headers) else {
+            return;
+        };
+        if let Some(pacer) = &self.shared.pacer {
+            pacer.observe(operation, &reading);
+        }
+        *self
+            .shared
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(reading);
+    }
+}
 
 impl ClientHooks<Runtime> for crate::Client {
+    /// Sends the request, pacing each attempt and retrying per the client's
+    /// [`RetryPolicy`]. Each attempt runs in an `incidentio.request` span
+    /// carrying the operation id, method, path template, attempt number,
+    /// status and request id (never headers, so never the key).
     async fn exec(
         &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        use progenitor_client::ClientInfo;
-        self.client().execute(request).await
+        let runtime = self.inner();
+        runtime.prepare(&mut request);
+        let method_name = info.operation_id;
+        let (operation_id, path) = crate::Operation::by_method_name(method_name)
+            .map_or((method_name, ""), |op| (op.id, op.path));
+        let method = request.method().clone();
+        let policy = &runtime.shared.retry;
+        let started = tokio::time::Instant::now();
+        let mut attempt: u32 = 1;
+
+        loop {
+            // Keep a copy to resend; a streaming body cannot be cloned, and
+            // then this attempt is the only one.
+            let spare = if policy.allows_retry_after(attempt) {
+                request.try_clone()
+            } else {
+                None
+            };
+            if let Some(pacer) = &runtime.shared.pacer {
+                pacer.acquire(method_name).await;
+            }
+
+            let span = tracing::info_span!(
+                "incidentio.request",
+                operation = operation_id,
+                method = %method,
+                path = path,
+                attempt = attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let outcome = attempt_once(self.client(), request, runtime, method_name)
+                .instrument(span.clone())
+                .await;
+
+            let failure = match &outcome {
+                Ok(done) if done.response.status().is_success() => {
+                    return outcome.map(|d| d.response);
+                }
+                Ok(done) => Failure::Status {
+                    status: done.response.status(),
+                    server_wait: done.server_wait,
+                },
+                Err(_) => Failure::Transport,
+            };
+            let wait = spare
+                .as_ref()
+                .and_then(|_| policy.next_wait(&method, failure, attempt - 1, started.elapsed()));
+            match (wait, spare) {
+                (Some(wait), Some(spare)) => {
+                    span.in_scope(|| {
+                        tracing::debug!(
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying after a retryable failure"
+                        );
+                    });
+                    tokio::time::sleep(wait).await;
+                    request = spare;
+                    attempt += 1;
+                }
+                _ => return outcome.map(|d| d.response),
+            }
+        }
     }
+}
+
+/// One attempt's response, with what the retry decision needs from it.
+struct Attempt {
+    response: reqwest::Response,
+    /// The delay the API asked for (`Retry-After`, else the error body's
+    /// `rate_limit.retry_after`).
+    server_wait: Option<Duration>,
+}
+
+/// Sends once, records status, request id and rate limit on the current
+/// span and the runtime. An error response's body is read here (they are
+/// small) to find the request id and `rate_limit.retry_after`, then put back
+/// so [`crate::Error`] can decode it.
+async fn attempt_once(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    runtime: &Runtime,
+    method_name: &'static str,
+) -> reqwest::Result<Attempt> {
+    let span = tracing::Span::current();
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::debug!(error = %crate::error::chain(&error), "request failed");
+            return Err(error);
+        }
+    };
+    let status = response.status();
+    span.record("status", status.as_u16());
+    runtime.observe(method_name, response.headers());
+    let header_request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(id) = &header_request_id {
+        span.record("request_id", id.as_str());
+    }
+    let header_wait = parse_retry_after(response.headers(), SystemTime::now());
+    if status.is_success() {
+        return Ok(Attempt {
+            response,
+            server_wait: header_wait,
+        });
+    }
+
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let peek = serde_json::from_slice::<Peek>(&body).unwrap_or_default();
+    if header_request_id.is_none()
+        && let Some(id) = &peek.request_id
+    {
+        span.record("request_id", id.as_str());
+    }
+    let body_wait = peek
+        .rate_limit
+        .and_then(|r| r.retry_after)
+        .and_then(|t| crate::error::until(&t))
+        .filter(|wait| !wait.is_zero());
+    tracing::debug!(status = status.as_u16(), "error response");
+
+    let mut rebuilt = http_response(status, version, body);
+    *rebuilt.headers_mut() = headers;
+    Ok(Attempt {
+        response: reqwest::Response::from(rebuilt),
+        server_wait: header_wait.or(body_wait),
+    })
+}
+
+fn http_response(
+    status: reqwest::StatusCode,
+    version: reqwest::Version,
+    body: bytes::Bytes,
+) -> http::Response<bytes::Bytes> {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    response
+}
+
+/// The parts of an error body the retry loop and the span need; anything
+/// else, or a body that is not JSON, leaves these empty.
+#[derive(Default, serde::Deserialize)]
+struct Peek {
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    rate_limit: Option<PeekRateLimit>,
+}
+
+#[derive(serde::Deserialize)]
+struct PeekRateLimit {
+    #[serde(default)]
+    retry_after: Option<String>,
 }

@@ -2,16 +2,24 @@
 
 extern crate self as incidentio;
 
+mod api_key;
 mod client;
 pub mod error;
 pub mod filter;
 mod generated;
 pub mod hooks;
 mod operation;
+mod pacing;
+mod ratelimit;
+mod retry;
 pub mod tolerant;
 
-pub use client::ClientBuilder;
-pub use error::Error;
+pub use api_key::{API_KEY_ENV, ApiKey};
+pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use error::{ApiError, Error};
 pub use generated::*;
 pub use operation::Operation;
+pub use pacing::Pacing;
+pub use ratelimit::{RateLimit, RateLimitPolicy, ResponseExt};
+pub use retry::RetryPolicy;
 pub use tolerant::Tolerant;
