@@ -46,6 +46,9 @@ pub struct ServiceChange {
     /// Tags on the other side of the change that carry some of the same
     /// operations (method + path): a tag that was renamed.
     pub same_operations_as: Vec<String>,
+    /// Set when every operation of the tag is, on the other side, under
+    /// this one other tag: the tag was renamed (from or to it).
+    pub renamed: Option<String>,
     /// The tag's operations (on the side where it exists).
     pub operations: Vec<OpRef>,
 }
@@ -302,6 +305,8 @@ fn service_changes(
         ops.values().flat_map(|op| op.info.tags.iter().cloned()).collect()
     };
     let other_tags = tags_of(other);
+    // A tag on both sides was not renamed, even if it shares operations.
+    let other_tags_here = tags_of(these);
     tags_of(these)
         .into_iter()
         .filter(|tag| !other_tags.contains(tag))
@@ -312,12 +317,20 @@ fn service_changes(
                 .filter(|op| op.info.tags.contains(&tag))
                 .map(|op| op.info.clone())
                 .collect();
-            let same_operations_as: BTreeSet<String> = operations
+            let counterparts: Vec<&IndexedOp> = operations
                 .iter()
                 .filter_map(|op| other.get(&(op.path.clone(), op.method.clone())))
+                .collect();
+            let same_operations_as: BTreeSet<String> = counterparts
+                .iter()
                 .flat_map(|op| op.info.tags.iter().cloned())
                 .filter(|t| *t != tag)
                 .collect();
+            let renamed = (counterparts.len() == operations.len()
+                && same_operations_as.len() == 1
+                && !other_tags_here.contains(same_operations_as.first().map_or("", String::as_str)))
+            .then(|| same_operations_as.first().cloned())
+            .flatten();
             ServiceChange {
                 service: service.to_owned(),
                 version,
@@ -327,6 +340,7 @@ fn service_changes(
                     .cloned()
                     .collect(),
                 same_operations_as: same_operations_as.into_iter().collect(),
+                renamed,
                 operations,
                 tag,
             }
@@ -693,4 +707,164 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
 
 fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A spec with one operation per `(path, method, operationId, tag,
+    /// parameters)` and the given component schemas.
+    fn spec(ops: &[(&str, &str, &str, &str, Value)], schemas: Value) -> Value {
+        let mut paths = serde_json::Map::new();
+        for (path, method, id, tag, params) in ops {
+            let item = paths.entry(*path).or_insert_with(|| json!({}));
+            item[*method] = json!({
+                "operationId": id,
+                "tags": [tag],
+                "parameters": params,
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreatePayload"}}}},
+                "responses": {"200": {"description": "ok"}}
+            });
+        }
+        json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}})
+    }
+
+    fn old() -> Value {
+        spec(
+            &[
+                ("/v1/things", "get", "Things V1#List", "Things V1", json!([
+                    {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                    {"name": "gone", "in": "query", "schema": {"type": "string"}}
+                ])),
+                ("/v1/old", "get", "OldThings V1#List", "OldThings V1", json!([])),
+            ],
+            json!({
+                "CreatePayload": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"},
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                    "labels": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}}}}
+                }},
+                "Owner": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "Thing": {"type": "object", "properties": {
+                    "color": {"type": "string", "enum": ["red", "slate"]},
+                    "legacy": {"type": "string"}
+                }},
+                "Dropped": {"type": "string"}
+            }),
+        )
+    }
+
+    fn new() -> Value {
+        spec(
+            &[
+                ("/v1/things", "get", "Things V1#List", "Things V1", json!([
+                    {"name": "page_size", "in": "query", "required": true, "schema": {"type": "integer"}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc", "random"]}},
+                    {"name": "after", "in": "query", "schema": {"type": "string"}}
+                ])),
+                ("/v1/old", "get", "Old Things V1#List", "Old Things V1", json!([])),
+                ("/v2/things", "get", "Things V2#List", "Things V2", json!([])),
+            ],
+            json!({
+                "CreatePayload": {"type": "object", "required": ["name", "owner"], "properties": {
+                    "name": {"type": "string"},
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                    "labels": {"type": "array", "items": {"type": "object", "required": ["value"], "properties": {
+                        "key": {"type": "string"}, "value": {"type": "string"}
+                    }}},
+                    "extra": {"type": "object", "required": ["inner"], "properties": {"inner": {"type": "string"}}}
+                }},
+                "Owner": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Thing": {"type": "object", "properties": {
+                    "color": {"type": "string", "enum": ["red", "cyan"]}
+                }},
+                "Added": {"type": "string"}
+            }),
+        )
+    }
+
+    #[test]
+    fn identical_specs_have_no_changes() {
+        let diff = compare(&old(), &old());
+        assert!(diff.identical);
+        assert!(diff.no_tracked_changes());
+    }
+
+    #[test]
+    fn services_and_operations() {
+        let diff = compare(&old(), &new());
+        let tags: Vec<_> = diff.services_added.iter().map(|s| s.tag.as_str()).collect();
+        assert_eq!(tags, ["Old Things V1", "Things V2"]);
+        let v2 = &diff.services_added[1];
+        assert_eq!((v2.service.as_str(), v2.version), ("Things", Some(2)));
+        assert_eq!(v2.other_versions, ["Things V1"]);
+        assert_eq!(v2.renamed, None);
+        assert_eq!(diff.services_added[0].renamed.as_deref(), Some("OldThings V1"));
+        assert_eq!(diff.services_removed[0].renamed.as_deref(), Some("Old Things V1"));
+        assert_eq!(diff.operations_added.len(), 1);
+        assert!(diff.operations_removed.is_empty());
+    }
+
+    #[test]
+    fn parameters_and_renames() {
+        let diff = compare(&old(), &new());
+        let [renamed, things] = diff.operations_changed.as_slice() else {
+            panic!("{:#?}", diff.operations_changed);
+        };
+        assert_eq!(renamed.renamed_from.as_deref(), Some("OldThings V1#List"));
+        assert!(!renamed.method_renamed, "the method name ignores spaces");
+        let names = |ps: &[Param]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&things.parameters_added), ["after"]);
+        assert_eq!(names(&things.parameters_removed), ["gone"]);
+        assert_eq!(names(&things.now_required), ["page_size"]);
+    }
+
+    #[test]
+    fn enums_schemas_and_properties() {
+        let diff = compare(&old(), &new());
+        let locations: Vec<_> = diff.enums.iter().map(|e| e.location.as_str()).collect();
+        assert_eq!(locations, ["Thing.color", "parameter sort of Things V1#List"]);
+        assert_eq!(diff.enums[0].added, ["cyan"]);
+        assert_eq!(diff.enums[0].removed, ["slate"]);
+        assert_eq!(diff.schemas_added, ["Added"]);
+        assert_eq!(diff.schemas_removed, ["Dropped"]);
+        let create = diff.properties.iter().find(|p| p.schema == "CreatePayload").unwrap();
+        // `extra.inner` is inside the new `extra`: only `extra` is news.
+        assert_eq!(create.added, ["extra", "labels[].value"]);
+        let thing = diff.properties.iter().find(|p| p.schema == "Thing").unwrap();
+        assert_eq!(thing.removed, ["legacy"]);
+    }
+
+    #[test]
+    fn newly_required_in_request_bodies_follows_refs() {
+        let diff = compare(&old(), &new());
+        let required: Vec<String> = diff
+            .newly_required_in_requests
+            .iter()
+            .map(|r| format!("{}.{}", r.schema, r.property))
+            .collect();
+        // `extra` is optional, so its required `inner` forces nothing on
+        // existing callers; `Owner` is reached from the body through a $ref.
+        assert_eq!(
+            required,
+            ["CreatePayload.labels[].value", "CreatePayload.owner", "Owner.id"]
+        );
+    }
+
+    #[test]
+    fn version_suffixes() {
+        assert_eq!(split_version("Incidents V3"), ("Incidents", Some(3)));
+        assert_eq!(split_version("Utilities"), ("Utilities", None));
+        assert_eq!(split_version("Vendor V"), ("Vendor V", None));
+    }
+
+    #[test]
+    fn ancestors_strip_array_and_map_markers() {
+        assert_eq!(ancestors("a[].b{}.c").collect::<Vec<_>>(), ["a[].b", "a"]);
+        assert_eq!(outermost(vec!["a".into(), "a.b".into(), "c[].d".into()]), ["a", "c[].d"]);
+    }
 }

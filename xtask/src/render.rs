@@ -220,6 +220,11 @@ fn service_item(change: &ServiceChange, added: bool) -> Item {
     let n = change.operations.len();
     let ops = if n == 1 { "operation" } else { "operations" };
     let mut line = match (added, change.other_versions.is_empty()) {
+        _ if change.renamed.is_some() => {
+            let other = change.renamed.as_deref().unwrap_or_default();
+            let how = if added { "renamed from" } else { "renamed to" };
+            format!("{}: {how} {other}, {n} {ops}", change.tag)
+        }
         (true, false) => format!(
             "{}: new version of {} (beside {}), {n} {ops}",
             change.tag,
@@ -234,7 +239,7 @@ fn service_item(change: &ServiceChange, added: bool) -> Item {
         ),
         (false, true) => format!("{}: removed, {n} {ops}", change.tag),
     };
-    if !change.same_operations_as.is_empty() {
+    if change.renamed.is_none() && !change.same_operations_as.is_empty() {
         let verb = if added { "previously under" } else { "now under" };
         line.push_str(&format!(
             "; some of the same operations {verb} {}",
@@ -280,12 +285,11 @@ fn sections(diff: &SpecDiff) -> Vec<Section> {
     out.push(Section {
         title: "Operations added",
         count: diff.operations_added.len(),
-        note: (listed_above > 0).then(|| {
-            format!(
-                "{listed_above} in the new service versions above; {} more:",
-                others.len()
-            )
-        }),
+        note: match (listed_above, others.len()) {
+            (0, _) => None,
+            (_, 0) => Some("all in the new service versions above".to_owned()),
+            (above, more) => Some(format!("{above} in the new service versions above; {more} more:")),
+        },
         items: others,
     });
     for (title, ops) in [
