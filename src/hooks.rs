@@ -99,6 +99,26 @@ impl Runtime {
         }
     }
 
+    /// Replaces the API key in an error body with `****`. The API never
+    /// echoes it, but a misbehaving proxy's error page might, and the body
+    /// ends up in [`crate::Error`]'s output.
+    fn scrub(&self, body: bytes::Bytes) -> bytes::Bytes {
+        let bearer = self.shared.authorization.as_bytes();
+        let key = bearer.strip_prefix(b"Bearer ").unwrap_or(bearer);
+        if key.is_empty() || !body.windows(key.len()).any(|w| w == key) {
+            return body;
+        }
+        let mut scrubbed = Vec::with_capacity(body.len());
+        let mut rest = &body[..];
+        while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+            scrubbed.extend_from_slice(&rest[..at]);
+            scrubbed.extend_from_slice(b"****");
+            rest = &rest[at + key.len()..];
+        }
+        scrubbed.extend_from_slice(rest);
+        bytes::Bytes::from(scrubbed)
+    }
+
     fn observe(&self, operation: &'static str, headers: &reqwest::header::HeaderMap) {
         let Some(reading) = RateLimit::from_headers(headers) else {
             return;
@@ -167,7 +187,13 @@ impl ClientHooks<Runtime> for crate::Client {
                     status: done.response.status(),
                     server_wait: done.server_wait,
                 },
-                Err(_) => Failure::Transport,
+                // A connection that failed, stalled or broke: worth another
+                // try for idempotent methods. Anything else (a redirect loop,
+                // say) would fail the same way again.
+                Err(e) if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() => {
+                    Failure::Transport
+                }
+                Err(_) => return outcome.map(|d| d.response),
             };
             let wait = spare
                 .as_ref()
@@ -237,7 +263,7 @@ async fn attempt_once(
 
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let body = runtime.scrub(response.bytes().await?);
     let peek = serde_json::from_slice::<Peek>(&body).unwrap_or_default();
     if header_request_id.is_none()
         && let Some(id) = &peek.request_id
