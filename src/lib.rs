@@ -1,4 +1,6 @@
-//! Typed client for the [incident.io](https://incident.io) API.
+// The README is the crate's front page, and its code samples are doctests:
+// `cargo test` proves every one of them compiles.
+#![doc = include_str!("../README.md")]
 
 extern crate self as incidentio;
 
