@@ -231,6 +231,10 @@ fn service_item(change: &ServiceChange, added: bool) -> Item {
             change.service,
             change.other_versions.join(", ")
         ),
+        (true, true) if change.version.is_some_and(|v| v > 1) => format!(
+            "{}: new service (no earlier version of {} in the old spec), {n} {ops}",
+            change.tag, change.service
+        ),
         (true, true) => format!("{}: new service, {n} {ops}", change.tag),
         (false, false) => format!(
             "{}: removed ({} remains), {n} {ops}",
