@@ -181,7 +181,7 @@ impl ClientBuilder {
     }
 
     /// Uses an existing `reqwest::Client` (for a proxy, custom TLS roots or
-    /// a shared connection pool). The key, user agent and per-attempt
+    /// a shared connection pool); start from [`http_client_builder`]. The key, user agent and per-attempt
     /// timeout are still set on every request; its connect timeout and TLS
     /// settings are its own.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -227,7 +227,7 @@ impl ClientBuilder {
 
         let http = match self.http {
             Some(http) => http,
-            None => tls(reqwest::Client::builder())?
+            None => http_client_builder()?
                 .connect_timeout(connect_timeout)
                 .build()
                 .map_err(|e| {
@@ -240,6 +240,28 @@ impl ClientBuilder {
         let runtime = Runtime::new(authorization, user_agent, Some(timeout), self.retry, pacer);
         Ok(crate::Client::new_with_client(&base_url, http, runtime))
     }
+}
+
+/// A `reqwest::ClientBuilder` with this crate's TLS set up (rustls with the
+/// `ring` provider and the platform's certificate verifier under the default
+/// `rustls` feature) and the default connect timeout: the starting point for
+/// a client passed to [`ClientBuilder::http_client`], for example to add a
+/// proxy. Under the `rustls` feature a plain `reqwest::Client::new()` would
+/// panic, because reqwest is built without a default crypto provider.
+///
+/// ```no_run
+/// let http = incidentio::http_client_builder()?
+///     .pool_max_idle_per_host(4)
+///     .build()
+///     .expect("HTTP client");
+/// let client = incidentio::Client::builder()
+///     .api_key("my-api-key")
+///     .http_client(http)
+///     .build()?;
+/// # Ok::<(), incidentio::Error>(())
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+    Ok(tls(reqwest::Client::builder())?.connect_timeout(DEFAULT_CONNECT_TIMEOUT))
 }
 
 /// Accepts `https://…`, or `http://` to a loopback host; returns the URL

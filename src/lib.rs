@@ -17,7 +17,9 @@ mod retry;
 pub mod tolerant;
 
 pub use api_key::{API_KEY_ENV, ApiKey};
-pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use client::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, http_client_builder,
+};
 pub use error::{ApiError, Error};
 pub use generated::*;
 pub use operation::Operation;
