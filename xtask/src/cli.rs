@@ -134,9 +134,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Error> {
                     "spec-diff takes only OLD NEW, --format and --root".into(),
                 ));
             }
-            let [old, new]: [String; 2] = positional.try_into().map_err(|_| {
-                Error::Usage("spec-diff needs two spec files: OLD NEW".into())
-            })?;
+            let [old, new]: [String; 2] = positional
+                .try_into()
+                .map_err(|_| Error::Usage("spec-diff needs two spec files: OLD NEW".into()))?;
             Ok(Command::SpecDiff {
                 old: old.into(),
                 new: new.into(),
@@ -243,7 +243,10 @@ mod tests {
 
     #[test]
     fn flags_in_both_spellings() {
-        let cmd = parse(args("refresh-spec --from=a.json --check --format markdown --root /r --timeout 5")).unwrap();
+        let cmd = parse(args(
+            "refresh-spec --from=a.json --check --format markdown --root /r --timeout 5",
+        ))
+        .unwrap();
         assert_eq!(
             cmd,
             Command::RefreshSpec {

@@ -203,7 +203,8 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
         if let Some(change) = operation_change(old, old_op, new, new_op) {
             diff.operations_changed.push(change);
         }
-        diff.enums.extend(parameter_enum_changes(old, old_op, new, new_op));
+        diff.enums
+            .extend(parameter_enum_changes(old, old_op, new, new_op));
     }
 
     let old_schemas = component_schemas(old);
@@ -273,7 +274,14 @@ fn index_operations(spec: &Value) -> BTreeMap<OpKey, IndexedOp<'_>> {
                 deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
             };
             let path_item = &spec["paths"][path];
-            ((info.path.clone(), info.method.clone()), IndexedOp { info, op, path_item })
+            (
+                (info.path.clone(), info.method.clone()),
+                IndexedOp {
+                    info,
+                    op,
+                    path_item,
+                },
+            )
         })
         .collect()
 }
@@ -302,7 +310,9 @@ fn service_changes(
     these: &BTreeMap<OpKey, IndexedOp>,
 ) -> Vec<ServiceChange> {
     let tags_of = |ops: &BTreeMap<OpKey, IndexedOp>| -> BTreeSet<String> {
-        ops.values().flat_map(|op| op.info.tags.iter().cloned()).collect()
+        ops.values()
+            .flat_map(|op| op.info.tags.iter().cloned())
+            .collect()
     };
     let other_tags = tags_of(other);
     // A tag on both sides was not renamed, even if it shares operations.
@@ -328,7 +338,8 @@ fn service_changes(
                 .collect();
             let renamed = (counterparts.len() == operations.len()
                 && same_operations_as.len() == 1
-                && !other_tags_here.contains(same_operations_as.first().map_or("", String::as_str)))
+                && !other_tags_here
+                    .contains(same_operations_as.first().map_or("", String::as_str)))
             .then(|| same_operations_as.first().cloned())
             .flatten();
             ServiceChange {
@@ -403,7 +414,10 @@ struct ParamInfo<'a> {
 
 /// The parameters of an operation, path-level ones first, overridden by
 /// operation-level ones (OpenAPI's rule), `$ref`s resolved.
-fn parameters<'a>(spec: &'a Value, op: &IndexedOp<'a>) -> BTreeMap<(String, String), ParamInfo<'a>> {
+fn parameters<'a>(
+    spec: &'a Value,
+    op: &IndexedOp<'a>,
+) -> BTreeMap<(String, String), ParamInfo<'a>> {
     let mut out = BTreeMap::new();
     for list in [op.path_item.get("parameters"), op.op.get("parameters")] {
         for p in list.and_then(Value::as_array).into_iter().flatten() {
@@ -414,7 +428,8 @@ fn parameters<'a>(spec: &'a Value, op: &IndexedOp<'a>) -> BTreeMap<(String, Stri
             ) else {
                 continue;
             };
-            let required = location == "path" || p.get("required").and_then(Value::as_bool) == Some(true);
+            let required =
+                location == "path" || p.get("required").and_then(Value::as_bool) == Some(true);
             out.insert(
                 (location.to_owned(), name.to_owned()),
                 ParamInfo {
@@ -441,10 +456,7 @@ fn parameter_enum_changes(
         else {
             continue;
         };
-        let label = format!(
-            "parameter {} of {}",
-            key.1, new_op.info.operation_id
-        );
+        let label = format!("parameter {} of {}", key.1, new_op.info.operation_id);
         out.extend(enum_changes(
             &Flat::of(old_schema),
             &Flat::of(new_schema),
@@ -479,7 +491,10 @@ fn component_schemas(spec: &Value) -> BTreeMap<&str, &Value> {
         .collect()
 }
 
-fn keys_only_in<K: Ord + ToString, V, W>(these: &BTreeMap<K, V>, not: &BTreeMap<K, W>) -> Vec<String> {
+fn keys_only_in<K: Ord + ToString, V, W>(
+    these: &BTreeMap<K, V>,
+    not: &BTreeMap<K, W>,
+) -> Vec<String> {
     these
         .keys()
         .filter(|k| !not.contains_key(*k))
@@ -523,7 +538,12 @@ impl Flat {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        for (name, prop) in obj.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (name, prop) in obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let path = join(at, name);
             *self.props.entry(path.clone()).or_default() |= required.contains(name.as_str());
             self.walk(prop, &path);
@@ -559,11 +579,7 @@ fn join(at: &str, name: &str) -> String {
 
 /// Enum values added and removed at each path present on both sides,
 /// located by `locate(relative path)`.
-fn enum_changes(
-    old: &Flat,
-    new: &Flat,
-    locate: impl Fn(&str) -> String,
-) -> Vec<EnumChange> {
+fn enum_changes(old: &Flat, new: &Flat, locate: impl Fn(&str) -> String) -> Vec<EnumChange> {
     new.enums
         .iter()
         .filter_map(|(rel, new_values)| {
@@ -654,7 +670,8 @@ fn newly_required_in_requests(
         if !seen.insert(name.clone()) {
             continue;
         }
-        if let Some(schema) = new.pointer(&format!("/components/schemas/{}", escape_pointer(&name))) {
+        if let Some(schema) = new.pointer(&format!("/components/schemas/{}", escape_pointer(&name)))
+        {
             let mut refs = BTreeSet::new();
             collect_refs(schema, &mut refs);
             pending.extend(refs.into_iter().filter(|r| !seen.contains(r)));
@@ -692,7 +709,11 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
             for (key, v) in map {
-                match (key.as_str(), v.as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))) {
+                match (
+                    key.as_str(),
+                    v.as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/")),
+                ) {
                     ("$ref", Some(name)) => {
                         out.insert(name.to_owned());
                     }
@@ -735,12 +756,24 @@ mod tests {
     fn old() -> Value {
         spec(
             &[
-                ("/v1/things", "get", "Things V1#List", "Things V1", json!([
-                    {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
-                    {"name": "gone", "in": "query", "schema": {"type": "string"}}
-                ])),
-                ("/v1/old", "get", "OldThings V1#List", "OldThings V1", json!([])),
+                (
+                    "/v1/things",
+                    "get",
+                    "Things V1#List",
+                    "Things V1",
+                    json!([
+                        {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                        {"name": "gone", "in": "query", "schema": {"type": "string"}}
+                    ]),
+                ),
+                (
+                    "/v1/old",
+                    "get",
+                    "OldThings V1#List",
+                    "OldThings V1",
+                    json!([]),
+                ),
             ],
             json!({
                 "CreatePayload": {"type": "object", "required": ["name"], "properties": {
@@ -761,13 +794,31 @@ mod tests {
     fn new() -> Value {
         spec(
             &[
-                ("/v1/things", "get", "Things V1#List", "Things V1", json!([
-                    {"name": "page_size", "in": "query", "required": true, "schema": {"type": "integer"}},
-                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc", "random"]}},
-                    {"name": "after", "in": "query", "schema": {"type": "string"}}
-                ])),
-                ("/v1/old", "get", "Old Things V1#List", "Old Things V1", json!([])),
-                ("/v2/things", "get", "Things V2#List", "Things V2", json!([])),
+                (
+                    "/v1/things",
+                    "get",
+                    "Things V1#List",
+                    "Things V1",
+                    json!([
+                        {"name": "page_size", "in": "query", "required": true, "schema": {"type": "integer"}},
+                        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc", "random"]}},
+                        {"name": "after", "in": "query", "schema": {"type": "string"}}
+                    ]),
+                ),
+                (
+                    "/v1/old",
+                    "get",
+                    "Old Things V1#List",
+                    "Old Things V1",
+                    json!([]),
+                ),
+                (
+                    "/v2/things",
+                    "get",
+                    "Things V2#List",
+                    "Things V2",
+                    json!([]),
+                ),
             ],
             json!({
                 "CreatePayload": {"type": "object", "required": ["name", "owner"], "properties": {
@@ -803,8 +854,14 @@ mod tests {
         assert_eq!((v2.service.as_str(), v2.version), ("Things", Some(2)));
         assert_eq!(v2.other_versions, ["Things V1"]);
         assert_eq!(v2.renamed, None);
-        assert_eq!(diff.services_added[0].renamed.as_deref(), Some("OldThings V1"));
-        assert_eq!(diff.services_removed[0].renamed.as_deref(), Some("Old Things V1"));
+        assert_eq!(
+            diff.services_added[0].renamed.as_deref(),
+            Some("OldThings V1")
+        );
+        assert_eq!(
+            diff.services_removed[0].renamed.as_deref(),
+            Some("Old Things V1")
+        );
         assert_eq!(diff.operations_added.len(), 1);
         assert!(diff.operations_removed.is_empty());
     }
@@ -827,15 +884,26 @@ mod tests {
     fn enums_schemas_and_properties() {
         let diff = compare(&old(), &new());
         let locations: Vec<_> = diff.enums.iter().map(|e| e.location.as_str()).collect();
-        assert_eq!(locations, ["Thing.color", "parameter sort of Things V1#List"]);
+        assert_eq!(
+            locations,
+            ["Thing.color", "parameter sort of Things V1#List"]
+        );
         assert_eq!(diff.enums[0].added, ["cyan"]);
         assert_eq!(diff.enums[0].removed, ["slate"]);
         assert_eq!(diff.schemas_added, ["Added"]);
         assert_eq!(diff.schemas_removed, ["Dropped"]);
-        let create = diff.properties.iter().find(|p| p.schema == "CreatePayload").unwrap();
+        let create = diff
+            .properties
+            .iter()
+            .find(|p| p.schema == "CreatePayload")
+            .unwrap();
         // `extra.inner` is inside the new `extra`: only `extra` is news.
         assert_eq!(create.added, ["extra", "labels[].value"]);
-        let thing = diff.properties.iter().find(|p| p.schema == "Thing").unwrap();
+        let thing = diff
+            .properties
+            .iter()
+            .find(|p| p.schema == "Thing")
+            .unwrap();
         assert_eq!(thing.removed, ["legacy"]);
     }
 
@@ -851,7 +919,11 @@ mod tests {
         // existing callers; `Owner` is reached from the body through a $ref.
         assert_eq!(
             required,
-            ["CreatePayload.labels[].value", "CreatePayload.owner", "Owner.id"]
+            [
+                "CreatePayload.labels[].value",
+                "CreatePayload.owner",
+                "Owner.id"
+            ]
         );
     }
 
@@ -865,6 +937,9 @@ mod tests {
     #[test]
     fn ancestors_strip_array_and_map_markers() {
         assert_eq!(ancestors("a[].b{}.c").collect::<Vec<_>>(), ["a[].b", "a"]);
-        assert_eq!(outermost(vec!["a".into(), "a.b".into(), "c[].d".into()]), ["a", "c[].d"]);
+        assert_eq!(
+            outermost(vec!["a".into(), "a.b".into(), "c[].d".into()]),
+            ["a", "c[].d"]
+        );
     }
 }

@@ -26,7 +26,11 @@ impl Layout {
     /// manifest directory (the repository this binary was built from).
     pub fn resolve(root_arg: Option<PathBuf>) -> Self {
         let root = root_arg
-            .or_else(|| std::env::var_os(ROOT_ENV_VAR).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os(ROOT_ENV_VAR)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(default_root);
         Layout::new(root)
     }
@@ -95,7 +99,10 @@ mod tests {
     fn reads_the_package_version_only() {
         let manifest = "[workspace]\nversion = \"9.9.9\"\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[dependencies]\nversion = \"1\"\n";
         assert_eq!(package_version(manifest).as_deref(), Some("0.1.0"));
-        assert_eq!(package_version("[package]\nversion.workspace = true\n"), None);
+        assert_eq!(
+            package_version("[package]\nversion.workspace = true\n"),
+            None
+        );
     }
 
     #[test]

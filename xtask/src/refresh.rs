@@ -59,7 +59,16 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
     let old = read_pinned(&spec_path, options.check, log)?;
 
     if options.check {
-        return check(options, &origin, &bytes, &new, old.as_ref(), old_lock.as_ref(), out, log);
+        return check(
+            options,
+            &origin,
+            &bytes,
+            &new,
+            old.as_ref(),
+            old_lock.as_ref(),
+            out,
+            log,
+        );
     }
 
     let stable_bytes = stable::to_bytes(&new);
@@ -71,7 +80,10 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
         operations: counts.operations,
         schemas: counts.schemas,
         tags: counts.tags,
-        other: old_lock.as_ref().map(|l| l.other.clone()).unwrap_or_default(),
+        other: old_lock
+            .as_ref()
+            .map(|l| l.other.clone())
+            .unwrap_or_default(),
     };
 
     let on_disk = std::fs::read(&spec_path).ok();
@@ -85,7 +97,10 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
     let outcome = if up_to_date {
         emit(
             log,
-            &format!("{}: already up to date with {origin}; nothing written\n", codegen::DEFAULT_SPEC_PATH),
+            &format!(
+                "{}: already up to date with {origin}; nothing written\n",
+                codegen::DEFAULT_SPEC_PATH
+            ),
         );
         Outcome::Unchanged
     } else {
@@ -97,17 +112,27 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
             log,
             &format!(
                 "wrote {} (sha256 {}; {} operations, {} schemas, {} service versions) and its provenance file\n",
-                codegen::DEFAULT_SPEC_PATH, lock.sha256, lock.operations, lock.schemas, lock.tags
+                codegen::DEFAULT_SPEC_PATH,
+                lock.sha256,
+                lock.operations,
+                lock.schemas,
+                lock.tags
             ),
         );
         Outcome::Written
     };
-    emit(out, &report(options, old.as_ref(), &new, &origin).render(options.format));
+    emit(
+        out,
+        &report(options, old.as_ref(), &new, &origin).render(options.format),
+    );
     Ok(outcome)
 }
 
 /// `--check`: identical as JSON → `Unchanged`, else the report → `Changed`.
-#[allow(clippy::too_many_arguments, reason = "one call site; a struct would only rename them")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; a struct would only rename them"
+)]
 fn check(
     options: &Options,
     origin: &str,
@@ -134,7 +159,10 @@ fn check(
         );
         return Ok(Outcome::Unchanged);
     }
-    emit(out, &report(options, old, new, origin).render(options.format));
+    emit(
+        out,
+        &report(options, old, new, origin).render(options.format),
+    );
     emit(
         log,
         &format!(
@@ -159,7 +187,10 @@ fn read_pinned(path: &Path, check: bool, log: &mut dyn Write) -> Result<Option<V
             Ok(value) => Ok(Some(value)),
             Err(e) if check => Err(e),
             Err(e) => {
-                emit(log, &format!("warning: {e}; reporting against an empty spec\n"));
+                emit(
+                    log,
+                    &format!("warning: {e}; reporting against an empty spec\n"),
+                );
                 Ok(None)
             }
         },

@@ -93,7 +93,11 @@ impl Report {
 
     fn text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "Spec changes: {} -> {}", self.old_source, self.new_source);
+        let _ = writeln!(
+            out,
+            "Spec changes: {} -> {}",
+            self.old_source, self.new_source
+        );
         let _ = writeln!(out, "  {}", self.headline());
         if let Some(remark) = self.remark() {
             let _ = writeln!(out, "  {remark}");
@@ -101,7 +105,10 @@ impl Report {
         let _ = writeln!(out);
         let _ = writeln!(out, "Verdict: {}", self.verdict.level.as_str());
         let _ = writeln!(out, "  version: {}", self.bump_line());
-        for (label, list) in [("breaking", &self.verdict.breaking), ("additive", &self.verdict.additive)] {
+        for (label, list) in [
+            ("breaking", &self.verdict.breaking),
+            ("additive", &self.verdict.additive),
+        ] {
             if !list.is_empty() {
                 let _ = writeln!(out, "  {label}:");
                 for reason in list {
@@ -140,7 +147,10 @@ impl Report {
         let _ = writeln!(out, "**Verdict: {}**", self.verdict.level.as_str());
         let _ = writeln!(out);
         let _ = writeln!(out, "Version: {}", self.bump_line());
-        for (label, list) in [("Breaking", &self.verdict.breaking), ("Additive", &self.verdict.additive)] {
+        for (label, list) in [
+            ("Breaking", &self.verdict.breaking),
+            ("Additive", &self.verdict.additive),
+        ] {
             if !list.is_empty() {
                 let _ = writeln!(out);
                 let _ = writeln!(out, "{label}:");
@@ -197,12 +207,16 @@ impl Item {
 
 /// Puts an operation line's method and path in a code span.
 fn markdown_code(line: &str) -> String {
-    const METHODS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+    const METHODS: [&str; 8] = [
+        "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
+    ];
     let mut words = line.split_whitespace();
     match (words.next(), words.next()) {
         (Some(method), Some(path)) if METHODS.contains(&method) => {
             let rest: Vec<&str> = words.collect();
-            format!("`{method} {path}` {}", rest.join(" ")).trim_end().to_owned()
+            format!("`{method} {path}` {}", rest.join(" "))
+                .trim_end()
+                .to_owned()
         }
         _ => line.to_owned(),
     }
@@ -244,7 +258,11 @@ fn service_item(change: &ServiceChange, added: bool) -> Item {
         (false, true) => format!("{}: removed, {n} {ops}", change.tag),
     };
     if change.renamed.is_none() && !change.same_operations_as.is_empty() {
-        let verb = if added { "previously under" } else { "now under" };
+        let verb = if added {
+            "previously under"
+        } else {
+            "now under"
+        };
         line.push_str(&format!(
             "; some of the same operations {verb} {}",
             change.same_operations_as.join(", ")
@@ -269,11 +287,17 @@ fn sections(diff: &SpecDiff) -> Vec<Section> {
     let mut out = Vec::new();
     out.push(list_section(
         "Service versions added",
-        diff.services_added.iter().map(|s| service_item(s, true)).collect(),
+        diff.services_added
+            .iter()
+            .map(|s| service_item(s, true))
+            .collect(),
     ));
     out.push(list_section(
         "Service versions removed",
-        diff.services_removed.iter().map(|s| service_item(s, false)).collect(),
+        diff.services_removed
+            .iter()
+            .map(|s| service_item(s, false))
+            .collect(),
     ));
 
     // Operations of new service versions are listed with them above.
@@ -292,16 +316,24 @@ fn sections(diff: &SpecDiff) -> Vec<Section> {
         note: match (listed_above, others.len()) {
             (0, _) => None,
             (_, 0) => Some("all in the new service versions above".to_owned()),
-            (above, more) => Some(format!("{above} in the new service versions above; {more} more:")),
+            (above, more) => Some(format!(
+                "{above} in the new service versions above; {more} more:"
+            )),
         },
         items: others,
     });
     for (title, ops) in [
         ("Operations removed", &diff.operations_removed),
         ("Operations newly deprecated", &diff.newly_deprecated),
-        ("Operations no longer deprecated", &diff.no_longer_deprecated),
+        (
+            "Operations no longer deprecated",
+            &diff.no_longer_deprecated,
+        ),
     ] {
-        out.push(list_section(title, ops.iter().map(|op| Item::plain(op_line(op))).collect()));
+        out.push(list_section(
+            title,
+            ops.iter().map(|op| Item::plain(op_line(op))).collect(),
+        ));
     }
 
     out.push(list_section(
@@ -319,23 +351,30 @@ fn sections(diff: &SpecDiff) -> Vec<Section> {
                 }
                 let req = |r: bool| if r { "required" } else { "optional" };
                 details.extend(c.parameters_added.iter().map(|p| {
-                    format!("+ {} parameter {} ({})", p.location, p.name, req(p.required))
+                    format!(
+                        "+ {} parameter {} ({})",
+                        p.location,
+                        p.name,
+                        req(p.required)
+                    )
                 }));
                 details.extend(
                     c.parameters_removed
                         .iter()
                         .map(|p| format!("- {} parameter {}", p.location, p.name)),
                 );
-                details.extend(
-                    c.now_required
-                        .iter()
-                        .map(|p| format!("! {} parameter {}: optional -> required", p.location, p.name)),
-                );
-                details.extend(
-                    c.now_optional
-                        .iter()
-                        .map(|p| format!("~ {} parameter {}: required -> optional", p.location, p.name)),
-                );
+                details.extend(c.now_required.iter().map(|p| {
+                    format!(
+                        "! {} parameter {}: optional -> required",
+                        p.location, p.name
+                    )
+                }));
+                details.extend(c.now_optional.iter().map(|p| {
+                    format!(
+                        "~ {} parameter {}: required -> optional",
+                        p.location, p.name
+                    )
+                }));
                 Item {
                     line: op_line(&c.operation),
                     details,
@@ -364,7 +403,10 @@ fn sections(diff: &SpecDiff) -> Vec<Section> {
         ("Schemas added", &diff.schemas_added),
         ("Schemas removed", &diff.schemas_removed),
     ] {
-        out.push(list_section(title, names.iter().cloned().map(Item::plain).collect()));
+        out.push(list_section(
+            title,
+            names.iter().cloned().map(Item::plain).collect(),
+        ));
     }
     out.push(list_section(
         "Properties changed",

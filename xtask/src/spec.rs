@@ -59,7 +59,12 @@ pub fn counts(spec: &Value) -> Counts {
     let ops: Vec<_> = operations(spec).collect();
     let tags: BTreeSet<&str> = ops
         .iter()
-        .flat_map(|(_, _, op)| op.get("tags").and_then(Value::as_array).into_iter().flatten())
+        .flat_map(|(_, _, op)| {
+            op.get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
         .filter_map(Value::as_str)
         .collect();
     Counts {

@@ -61,8 +61,8 @@ mod tests {
 
     #[test]
     fn sorted_pretty_with_trailing_newline() {
-        let value: Value = serde_json::from_str(r#"{"b":{"z":1,"a":[{"y":true,"x":null}]},"a":"é"}"#)
-            .unwrap();
+        let value: Value =
+            serde_json::from_str(r#"{"b":{"z":1,"a":[{"y":true,"x":null}]},"a":"é"}"#).unwrap();
         let text = String::from_utf8(to_bytes(&value)).unwrap();
         assert_eq!(
             text,

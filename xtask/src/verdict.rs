@@ -108,7 +108,11 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
             })
             .collect(),
     );
-    note(&mut breaking, "parameter(s) removed", per_param(|c| &c.parameters_removed));
+    note(
+        &mut breaking,
+        "parameter(s) removed",
+        per_param(|c| &c.parameters_removed),
+    );
     note(
         &mut breaking,
         "required parameter(s) added",
@@ -122,7 +126,11 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
             })
             .collect(),
     );
-    note(&mut breaking, "parameter(s) now required", per_param(|c| &c.now_required));
+    note(
+        &mut breaking,
+        "parameter(s) now required",
+        per_param(|c| &c.now_required),
+    );
     note(
         &mut breaking,
         "enum(s) lost values",
@@ -132,7 +140,11 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
             .map(|e| format!("{} ({})", e.location, e.removed.join(", ")))
             .collect(),
     );
-    note(&mut breaking, "schema(s) removed", diff.schemas_removed.clone());
+    note(
+        &mut breaking,
+        "schema(s) removed",
+        diff.schemas_removed.clone(),
+    );
     note(
         &mut breaking,
         "property(ies) removed",
@@ -163,7 +175,10 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
     note(
         &mut additive,
         "operation(s) newly deprecated",
-        diff.newly_deprecated.iter().map(|o| o.operation_id.clone()).collect(),
+        diff.newly_deprecated
+            .iter()
+            .map(|o| o.operation_id.clone())
+            .collect(),
     );
     note(
         &mut additive,
@@ -186,7 +201,11 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
             })
             .collect(),
     );
-    note(&mut additive, "parameter(s) now optional", per_param(|c| &c.now_optional));
+    note(
+        &mut additive,
+        "parameter(s) now optional",
+        per_param(|c| &c.now_optional),
+    );
     note(
         &mut additive,
         "operationId(s) renamed with the same method name",
@@ -233,7 +252,12 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
 /// The first few items, then how many more (the report's sections list all).
 fn abbreviate(items: &[String]) -> String {
     const SHOWN: usize = 5;
-    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > SHOWN {
         text.push_str(&format!(", and {} more", items.len() - SHOWN));
     }
@@ -303,13 +327,28 @@ mod tests {
 
     #[test]
     fn bumps_follow_cargo_semver() {
-        assert_eq!(bump(Level::Breaking, Some("0.1.3")).to.as_deref(), Some("0.2.0"));
-        assert_eq!(bump(Level::Additive, Some("0.1.3")).to.as_deref(), Some("0.1.4"));
-        assert_eq!(bump(Level::Breaking, Some("1.4.2")).to.as_deref(), Some("2.0.0"));
-        assert_eq!(bump(Level::Additive, Some("1.4.2")).to.as_deref(), Some("1.5.0"));
+        assert_eq!(
+            bump(Level::Breaking, Some("0.1.3")).to.as_deref(),
+            Some("0.2.0")
+        );
+        assert_eq!(
+            bump(Level::Additive, Some("0.1.3")).to.as_deref(),
+            Some("0.1.4")
+        );
+        assert_eq!(
+            bump(Level::Breaking, Some("1.4.2")).to.as_deref(),
+            Some("2.0.0")
+        );
+        assert_eq!(
+            bump(Level::Additive, Some("1.4.2")).to.as_deref(),
+            Some("1.5.0")
+        );
         assert_eq!(bump(Level::None, Some("1.4.2")).kind, "none");
         assert_eq!(bump(Level::Breaking, None).kind, "major");
-        assert_eq!(bump(Level::Additive, Some("1.0.0-rc.1")).to.as_deref(), Some("1.1.0"));
+        assert_eq!(
+            bump(Level::Additive, Some("1.0.0-rc.1")).to.as_deref(),
+            Some("1.1.0")
+        );
     }
 
     #[test]

@@ -125,9 +125,18 @@ mod tests {
         plan.stage(dir.join("link.json"), b"new".to_vec());
         plan.commit().unwrap();
         assert_eq!(fs::read_to_string(dir.join("target.json")).unwrap(), "old");
-        assert!(!fs::symlink_metadata(dir.join("link.json")).unwrap().file_type().is_symlink());
+        assert!(
+            !fs::symlink_metadata(dir.join("link.json"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(dir.join("link.json")).unwrap(), "new");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 2, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -141,7 +150,11 @@ mod tests {
         let err = plan.commit().unwrap_err();
         assert!(err.to_string().contains("missing-dir"), "{err}");
         assert_eq!(fs::read_to_string(dir.join("a")).unwrap(), "old");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -26,7 +26,11 @@ fn bad_inputs_are_refused_and_change_nothing() {
         .remove("operationId");
 
     let cases: [(&str, Vec<u8>, &str); 7] = [
-        ("truncated.json", current[..current.len() / 2].to_vec(), "it ends too early, probably truncated"),
+        (
+            "truncated.json",
+            current[..current.len() / 2].to_vec(),
+            "it ends too early, probably truncated",
+        ),
         (
             "error-page.json",
             b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head></html>\n".to_vec(),
@@ -37,14 +41,26 @@ fn bad_inputs_are_refused_and_change_nothing() {
             br#"{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#.to_vec(),
             "it is a Swagger 2.0 document; an OpenAPI 3.0.x spec is required",
         ),
-        ("empty.json", Vec::new(), "the spec is not valid JSON: the file is empty"),
+        (
+            "empty.json",
+            Vec::new(),
+            "the spec is not valid JSON: the file is empty",
+        ),
         (
             "matrix.json",
             matrix.to_string().into_bytes(),
             "progenitor cannot generate a client from the spec: unexpected or unhandled format in the OpenAPI document unsupported style of path parameter Matrix",
         ),
-        ("no-operation-id.json", no_id.to_string().into_bytes(), "GET /v1/things/{id} has no operationId"),
-        ("latin1.json", b"{\"openapi\": \"3.0.3\xe9\"}".to_vec(), "is not UTF-8 text"),
+        (
+            "no-operation-id.json",
+            no_id.to_string().into_bytes(),
+            "GET /v1/things/{id} has no operationId",
+        ),
+        (
+            "latin1.json",
+            b"{\"openapi\": \"3.0.3\xe9\"}".to_vec(),
+            "is not UTF-8 text",
+        ),
     ];
     for (name, bytes, problem) in cases {
         let path = root.input(name, bytes);
@@ -80,13 +96,25 @@ fn check_exits_1_with_the_report_when_the_spec_changed() {
     let root = Root::pinned("check-changed", "history/2026-07-01.json");
     let before = root.fingerprint();
     let from = shared("incident-io.json");
-    let run = root.xtask(&["refresh-spec", "--check", "--format", "json", "--from", from.to_str().unwrap()]);
+    let run = root.xtask(&[
+        "refresh-spec",
+        "--check",
+        "--format",
+        "json",
+        "--from",
+        from.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["old_source"], "openapi/incident-io.json");
     assert_eq!(report["verdict"]["level"], "breaking");
     assert_eq!(report["operations_added"].as_array().unwrap().len(), 22);
-    assert!(run.stderr.contains("run `cargo xtask refresh-spec` to update it"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("run `cargo xtask refresh-spec` to update it"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(root.fingerprint(), before, "--check writes nothing");
 }
 
@@ -97,7 +125,12 @@ fn check_without_a_pinned_spec_uses_the_provenance_sha256() {
     let root = Root::empty("check-lock");
     fs::write(root.lock(), common::LOCK).unwrap();
     let current = shared("incident-io.json");
-    let run = root.xtask(&["refresh-spec", "--check", "--from", current.to_str().unwrap()]);
+    let run = root.xtask(&[
+        "refresh-spec",
+        "--check",
+        "--from",
+        current.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let older = shared("history/2026-07-01.json");
     let run = root.xtask(&["refresh-spec", "--check", "--from", older.to_str().unwrap()]);
@@ -120,8 +153,17 @@ fn refresh_replaces_the_symlink_with_the_stable_form_and_updates_the_lock() {
 
     let run = root.xtask(&["refresh-spec", "--from", from]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("Alert Routes V3: new version of Alert Routes"), "{}", run.stdout);
-    assert!(run.stderr.starts_with("wrote openapi/incident-io.json"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Alert Routes V3: new version of Alert Routes"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.starts_with("wrote openapi/incident-io.json"),
+        "{}",
+        run.stderr
+    );
 
     // The link itself was replaced; its target is untouched.
     let meta = fs::symlink_metadata(root.spec()).unwrap();
@@ -134,7 +176,10 @@ fn refresh_replaces_the_symlink_with_the_stable_form_and_updates_the_lock() {
     let parsed: Value = serde_json::from_slice(&written).unwrap();
     assert_eq!(parsed, source);
     assert_eq!(written, xtask::stable::to_bytes(&source));
-    assert!(written.starts_with(b"{\n  \"components\": {\n    \"schemas\": {\n      \"APIKeyActorV1\": {"));
+    assert!(
+        written
+            .starts_with(b"{\n  \"components\": {\n    \"schemas\": {\n      \"APIKeyActorV1\": {")
+    );
     assert!(written.ends_with(b"}\n"));
 
     let lock = fs::read_to_string(root.lock()).unwrap();
@@ -146,13 +191,21 @@ fn refresh_replaces_the_symlink_with_the_stable_form_and_updates_the_lock() {
         )
     );
     let entries: Vec<_> = root.fingerprint().into_keys().collect();
-    assert_eq!(entries, ["incident-io.json", "incident-io.lock.json"], "no temporary files");
+    assert_eq!(
+        entries,
+        ["incident-io.json", "incident-io.lock.json"],
+        "no temporary files"
+    );
 
     // Again: nothing to do, nothing written, the report says identical.
     let after_first = root.fingerprint();
     let again = root.xtask(&["refresh-spec", "--from", from]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(again.stderr.contains("already up to date"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already up to date"),
+        "{}",
+        again.stderr
+    );
     assert!(again.stdout.contains("The two specs are identical."));
     assert_eq!(root.fingerprint(), after_first);
     let check = root.xtask(&["refresh-spec", "--check", "--from", from]);
@@ -165,14 +218,31 @@ fn refresh_replaces_the_symlink_with_the_stable_form_and_updates_the_lock() {
 fn refresh_creates_the_spec_and_lock_when_there_are_none() {
     let root = Root::empty("first");
     let mini = root.input("mini.json", MINI_SPEC);
-    let run = root.xtask(&["refresh-spec", "--from", mini.to_str().unwrap(), "--format", "markdown"]);
+    let run = root.xtask(&[
+        "refresh-spec",
+        "--from",
+        mini.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("`(no pinned spec)` → "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`(no pinned spec)` → "),
+        "{}",
+        run.stdout
+    );
     let written = fs::read(root.spec()).unwrap();
     let lock: Value = serde_json::from_slice(&fs::read(root.lock()).unwrap()).unwrap();
     assert_eq!(lock["sha256"], sha256(&written));
     assert_eq!(lock["date"], "2026-08-21");
-    assert_eq!((lock["operations"].as_u64(), lock["schemas"].as_u64(), lock["tags"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert_eq!(
+        (
+            lock["operations"].as_u64(),
+            lock["schemas"].as_u64(),
+            lock["tags"].as_u64()
+        ),
+        (Some(1), Some(2), Some(1))
+    );
 }
 
 /// A pinned spec that no longer parses does not block the refresh that
@@ -188,6 +258,13 @@ fn a_corrupt_pinned_spec_is_replaced_with_a_warning() {
         .assert_error("probably truncated");
     let run = root.xtask(&["refresh-spec", "--from", mini]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.starts_with("warning: rejected spec"), "{}", run.stderr);
-    assert_eq!(fs::read(root.spec()).unwrap(), xtask::stable::to_bytes(&serde_json::from_str(MINI_SPEC).unwrap()));
+    assert!(
+        run.stderr.starts_with("warning: rejected spec"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read(root.spec()).unwrap(),
+        xtask::stable::to_bytes(&serde_json::from_str(MINI_SPEC).unwrap())
+    );
 }

@@ -86,7 +86,10 @@ fn from_2026_07_01_to_current_adds_alert_routes_v3_and_drops_the_old_openapi_rou
         .iter()
         .find(|e| e.location == "ScheduleReplicaV2.replica_provider")
         .unwrap();
-    assert_eq!((replica.added.as_slice(), replica.removed.as_slice()), (&["jsm".to_owned()][..], &["jira".to_owned()][..]));
+    assert_eq!(
+        (replica.added.as_slice(), replica.removed.as_slice()),
+        (&["jsm".to_owned()][..], &["jira".to_owned()][..])
+    );
     // An optional→required change in the other direction only.
     let notes = d
         .operations_changed
@@ -97,7 +100,11 @@ fn from_2026_07_01_to_current_adds_alert_routes_v3_and_drops_the_old_openapi_rou
 
     let verdict = assess(&d, Some("0.1.0"));
     assert_eq!(verdict.level, Level::Breaking);
-    assert!(verdict.breaking[0].contains("GET /v1/openapi.json"), "{:?}", verdict.breaking);
+    assert!(
+        verdict.breaking[0].contains("GET /v1/openapi.json"),
+        "{:?}",
+        verdict.breaking
+    );
     assert_eq!(verdict.bump.to.as_deref(), Some("0.2.0"));
 }
 
@@ -141,7 +148,12 @@ fn from_2023_04_26_to_2025_06_20_deprecates_all_of_catalog_v2() {
 
     let verdict = assess(&d, Some("1.2.3"));
     assert_eq!(verdict.level, Level::Breaking);
-    assert!(verdict.breaking.iter().any(|r| r.contains("CatalogTypeV2.color (red, slate)")));
+    assert!(
+        verdict
+            .breaking
+            .iter()
+            .any(|r| r.contains("CatalogTypeV2.color (red, slate)"))
+    );
     assert_eq!(verdict.bump.to.as_deref(), Some("2.0.0"));
 }
 
@@ -159,7 +171,11 @@ fn the_command_prints_text_markdown_and_json() {
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
     // The version advice reads the root manifest: pin it.
     let root = common::Root::empty("diff-formats");
-    std::fs::write(root.dir.join("Cargo.toml"), "[package]\nname = \"x\"\nversion = \"0.1.0\"\n").unwrap();
+    std::fs::write(
+        root.dir.join("Cargo.toml"),
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
     let xtask = |args: &[&str]| root.xtask(args);
 
     let text = xtask(&["spec-diff", old, new]);
@@ -173,7 +189,11 @@ fn the_command_prints_text_markdown_and_json() {
         "  GET    /v1/openapi.json  Utilities V1#OpenAPI (deprecated)",
         "  ScheduleReplicaV2.replica_provider: + jsm; - jira",
     ] {
-        assert!(text.stdout.lines().any(|l| l == line), "{line:?} in\n{}", text.stdout);
+        assert!(
+            text.stdout.lines().any(|l| l == line),
+            "{line:?} in\n{}",
+            text.stdout
+        );
     }
     // Stable: the same inputs give the same bytes.
     assert_eq!(xtask(&["spec-diff", old, new]).stdout, text.stdout);
@@ -182,7 +202,11 @@ fn the_command_prints_text_markdown_and_json() {
     assert_eq!(markdown.code, 0);
     assert!(markdown.stdout.starts_with("## Spec changes\n"));
     assert!(markdown.stdout.contains("**Verdict: breaking**"));
-    assert!(markdown.stdout.contains("- `GET /v1/openapi.json` Utilities V1#OpenAPI (deprecated)"));
+    assert!(
+        markdown
+            .stdout
+            .contains("- `GET /v1/openapi.json` Utilities V1#OpenAPI (deprecated)")
+    );
 
     let json = xtask(&["spec-diff", old, new, "--format=json"]);
     assert_eq!(json.code, 0);
@@ -196,7 +220,10 @@ fn the_command_prints_text_markdown_and_json() {
 #[test]
 fn the_command_rejects_a_file_that_is_not_a_spec() {
     let root = common::Root::empty("diff-bad");
-    let html = root.input("page.html", "<!doctype html><html><body>Bad gateway</body></html>");
+    let html = root.input(
+        "page.html",
+        "<!doctype html><html><body>Bad gateway</body></html>",
+    );
     let good = shared("incident-io.json");
     let run = xtask(&["spec-diff", good.to_str().unwrap(), html.to_str().unwrap()]);
     run.assert_error("looks like HTML");

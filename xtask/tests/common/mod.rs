@@ -112,7 +112,10 @@ impl Drop for Root {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The outcome of one run of the binary.
@@ -144,7 +147,11 @@ pub fn xtask(args: &[&str]) -> Run {
 impl Run {
     /// Asserts exit code 2 with exactly one `error: ` line containing `what`.
     pub fn assert_error(&self, what: &str) {
-        assert_eq!(self.code, 2, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 2,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
         let lines: Vec<&str> = self.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "one line: {}", self.stderr);
