@@ -24,11 +24,13 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(env("OUT_DIR")?);
 
     println!("cargo::rerun-if-env-changed={}", codegen::SPEC_ENV_VAR);
+    println!("cargo::rerun-if-env-changed=CARGO_FEATURE_WEBHOOKS");
     for source in [
         "build.rs",
         "build/mod.rs",
         "build/transforms.rs",
         "build/postprocess.rs",
+        "build/webhooks.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");
     }
@@ -45,13 +47,20 @@ fn run() -> Result<(), String> {
     );
 
     let spec = codegen::read_spec(&spec_path).map_err(|e| e.to_string())?;
-    let generated =
-        codegen::generate(spec).map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
+    let options = codegen::Options {
+        webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
+    };
+    let generated = codegen::generate_with(spec, options)
+        .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
 
     write(&out_dir.join("incidentio.rs"), &generated.code)?;
     write(
         &out_dir.join("operation_types.rs"),
         &generated.operation_types,
+    )?;
+    write(
+        &out_dir.join("webhook_events.rs"),
+        &generated.webhook_events,
     )?;
     write(
         &out_dir.join("codegen-report.txt"),

@@ -16,6 +16,7 @@
 
 pub mod postprocess;
 pub mod transforms;
+pub mod webhooks;
 
 use std::fmt;
 use std::path::Path;
@@ -98,6 +99,10 @@ pub struct Generated {
     /// operation, for tests that must name each operation's response type.
     /// Written beside the code; the library never includes it.
     pub operation_types: String,
+    /// `webhook_events! { … }` and `audit_log_entries! { … }`: every
+    /// `x-webhooks` entry with its variant name and payload type, expanded
+    /// by `src/webhooks/` into typed enums. Empty without `Options::webhooks`.
+    pub webhook_events: String,
     /// Number of operations in the spec (all of them are generated).
     pub operations: usize,
     /// Number of component schemas in the spec as published.
@@ -192,15 +197,40 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
     Ok(())
 }
 
-/// Runs the whole pipeline on a parsed spec.
-pub fn generate(mut spec: Value) -> Result<Generated, CodegenError> {
+/// What to generate beyond the API's operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Generate the types of `x-webhooks` payloads and the lists of webhook
+    /// events and audit-log entries (the crate's `webhooks` feature).
+    pub webhooks: bool,
+}
+
+impl Default for Options {
+    /// Everything: what validation of a new spec must prove generates.
+    fn default() -> Self {
+        Self { webhooks: true }
+    }
+}
+
+/// Runs the whole pipeline on a parsed spec, generating everything.
+pub fn generate(spec: Value) -> Result<Generated, CodegenError> {
+    generate_with(spec, Options::default())
+}
+
+/// Runs the whole pipeline on a parsed spec with the given options.
+pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, CodegenError> {
     validate_shape(&spec)?;
     let operations = transforms::operations(spec["paths"].as_object().expect("validated")).count();
     let schemas = spec["components"]["schemas"]
         .as_object()
         .map_or(0, |s| s.len());
 
-    let applied = transforms::apply_all(&mut spec);
+    let webhook_events = if options.webhooks {
+        webhooks::event_lists(&spec)
+    } else {
+        String::new()
+    };
+    let applied = transforms::apply_all(&mut spec, options.webhooks);
     let mut report = applied.report;
 
     let openapi: openapiv3::OpenAPI =
@@ -238,6 +268,7 @@ pub fn generate(mut spec: Value) -> Result<Generated, CodegenError> {
     Ok(Generated {
         code: prettyplease::unparse(&file),
         operation_types: operation_types_macro_call(&passes.success_types),
+        webhook_events,
         report,
         operations,
         schemas,

@@ -38,8 +38,10 @@ pub struct Applied {
     pub deep_object_params: BTreeSet<(String, String)>,
 }
 
-/// Applies every transform in order.
-pub fn apply_all(spec: &mut Value) -> Applied {
+/// Applies every transform in order. `keep_webhook_schemas` keeps the
+/// payload schemas of `x-webhooks` (webhook events and audit-log entries) as
+/// pruning roots, for the `webhooks` feature.
+pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool) -> Applied {
     let mut applied = Applied::default();
     let mut record = |name: &'static str, touched: usize| {
         applied.report.push(ReportLine { name, touched });
@@ -48,7 +50,10 @@ pub fn apply_all(spec: &mut Value) -> Applied {
     let deep = deep_object_query_params(spec);
     record("deep_object_query_params", deep.len());
     record("strip_string_patterns", strip_string_patterns(spec));
-    record("prune_unreachable_schemas", prune_unreachable_schemas(spec));
+    record(
+        "prune_unreachable_schemas",
+        prune_unreachable_schemas(spec, keep_webhook_schemas),
+    );
     record("tolerant_enum_properties", tolerant_enum_properties(spec));
     applied.deep_object_params = deep;
     applied
@@ -181,9 +186,10 @@ pub fn strip_string_patterns(spec: &mut Value) -> usize {
 /// **Limitation:** typify generates a type for every component schema, used or
 /// not; each costs compile time for nothing.
 ///
-/// **Fix:** keep only the schemas reachable through `$ref` from `paths`.
-/// Returns the number of schemas removed.
-pub fn prune_unreachable_schemas(spec: &mut Value) -> usize {
+/// **Fix:** keep only the schemas reachable through `$ref` from `paths`
+/// (and from `x-webhooks` when `keep_webhook_schemas`). Returns the number
+/// of schemas removed.
+pub fn prune_unreachable_schemas(spec: &mut Value, keep_webhook_schemas: bool) -> usize {
     let Some(schemas) = spec
         .get("components")
         .and_then(|c| c.get("schemas"))
@@ -194,6 +200,9 @@ pub fn prune_unreachable_schemas(spec: &mut Value) -> usize {
     let mut reachable = BTreeSet::new();
     let mut pending = Vec::new();
     collect_schema_refs(spec.get("paths").unwrap_or(&Value::Null), &mut pending);
+    if keep_webhook_schemas {
+        collect_schema_refs(spec.get("x-webhooks").unwrap_or(&Value::Null), &mut pending);
+    }
     while let Some(name) = pending.pop() {
         if reachable.insert(name.clone())
             && let Some(schema) = schemas.get(&name)
