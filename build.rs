@@ -59,10 +59,6 @@ fn run() -> Result<(), String> {
         &generated.operation_types,
     )?;
     write(
-        &out_dir.join("webhook_events.rs"),
-        &generated.webhook_events,
-    )?;
-    write(
         &out_dir.join("codegen-report.txt"),
         &format!("spec: {}\n{}", spec_path.display(), generated.report_text()),
     )

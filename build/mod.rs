@@ -99,10 +99,6 @@ pub struct Generated {
     /// operation, for tests that must name each operation's response type.
     /// Written beside the code; the library never includes it.
     pub operation_types: String,
-    /// `webhook_events! { … }` and `audit_log_entries! { … }`: every
-    /// `x-webhooks` entry with its variant name and payload type, expanded
-    /// by `src/webhooks/` into typed enums. Empty without `Options::webhooks`.
-    pub webhook_events: String,
     /// Number of operations in the spec (all of them are generated).
     pub operations: usize,
     /// Number of component schemas in the spec as published.
@@ -266,9 +262,10 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
     report.extend(passes.report);
 
     Ok(Generated {
-        code: prettyplease::unparse(&file),
+        // The webhook lists go into the one generated file, so the crate
+        // still has a single `include!` of generated code.
+        code: prettyplease::unparse(&file) + &webhook_events,
         operation_types: operation_types_macro_call(&passes.success_types),
-        webhook_events,
         report,
         operations,
         schemas,

@@ -8,8 +8,10 @@
 //!   `{"action": "<action>", "version": <version>, …}`.
 //!
 //! This module writes one macro call per kind, listing each entry's wire name,
-//! a variant name and the generated type of its body; the hand-written
-//! `src/webhooks/` defines the macros and so the shape of the enums. The
+//! a variant name and the generated type of its body; they are appended to
+//! the generated client (at its top level, where `types` is in scope), and
+//! the hand-written `src/webhooks/` defines the macros and so the shape of
+//! the enums. The
 //! body types themselves come from `components.schemas` (kept by pruning when
 //! the `webhooks` feature is on), so events share the API's types.
 
