@@ -88,6 +88,8 @@ pub struct OperationChange {
 pub struct EnumChange {
     /// `Schema.property` (or `parameter NAME of OPERATION_ID`).
     pub location: String,
+    /// The component schema, when the enum is in one.
+    pub schema: Option<String>,
     /// Values only in the new spec.
     pub added: Vec<String>,
     /// Values only in the old spec.
@@ -147,6 +149,10 @@ pub struct SpecDiff {
     pub properties: Vec<PropertyChange>,
     /// Request-body properties that became required.
     pub newly_required_in_requests: Vec<RequiredChange>,
+    /// Schemas named above (removed, or with removed properties or enum
+    /// values) that no operation of the old spec reached: the build prunes
+    /// them, so they were never Rust types and changing them breaks nothing.
+    pub unused_in_old: Vec<String>,
 }
 
 impl SpecDiff {
@@ -189,6 +195,7 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
         schemas_removed: Vec::new(),
         properties: Vec::new(),
         newly_required_in_requests: Vec::new(),
+        unused_in_old: Vec::new(),
     };
 
     for (key, new_op) in &new_ops {
@@ -225,7 +232,9 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
             continue;
         };
         diff.enums
-            .extend(enum_changes(old_schema, new_schema, |rel| join(name, rel)));
+            .extend(enum_changes(old_schema, new_schema, Some(name), |rel| {
+                join(name, rel)
+            }));
         let added = outermost(keys_only_in(&new_schema.props, &old_schema.props));
         let removed = outermost(keys_only_in(&old_schema.props, &new_schema.props));
         if !added.is_empty() || !removed.is_empty() {
@@ -240,7 +249,43 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
 
     diff.newly_required_in_requests =
         newly_required_in_requests(old, &old_ops, new, &new_ops, &old_flat, &new_flat);
+
+    let generated = generated_schemas(old);
+    let named: BTreeSet<&str> = diff
+        .schemas_removed
+        .iter()
+        .map(String::as_str)
+        .chain(
+            diff.properties
+                .iter()
+                .filter(|p| !p.removed.is_empty())
+                .map(|p| p.schema.as_str()),
+        )
+        .chain(
+            diff.enums
+                .iter()
+                .filter(|e| !e.removed.is_empty())
+                .filter_map(|e| e.schema.as_deref()),
+        )
+        .collect();
+    diff.unused_in_old = named
+        .into_iter()
+        .filter(|name| !generated.contains(*name))
+        .map(str::to_owned)
+        .collect();
     diff
+}
+
+/// The component schemas the build turns into Rust types with every feature
+/// on (webhook payloads included): those left by the build's own
+/// `prune_unreachable_schemas` transform.
+fn generated_schemas(spec: &Value) -> BTreeSet<String> {
+    let mut pruned = spec.clone();
+    crate::codegen::transforms::prune_unreachable_schemas(&mut pruned, true);
+    component_schemas(&pruned)
+        .into_keys()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// An operation with what the comparison needs from its spec.
@@ -460,6 +505,7 @@ fn parameter_enum_changes(
         out.extend(enum_changes(
             &Flat::of(old_schema),
             &Flat::of(new_schema),
+            None,
             |rel| join(&label, rel),
         ));
     }
@@ -579,7 +625,12 @@ fn join(at: &str, name: &str) -> String {
 
 /// Enum values added and removed at each path present on both sides,
 /// located by `locate(relative path)`.
-fn enum_changes(old: &Flat, new: &Flat, locate: impl Fn(&str) -> String) -> Vec<EnumChange> {
+fn enum_changes(
+    old: &Flat,
+    new: &Flat,
+    schema: Option<&str>,
+    locate: impl Fn(&str) -> String,
+) -> Vec<EnumChange> {
     new.enums
         .iter()
         .filter_map(|(rel, new_values)| {
@@ -588,6 +639,7 @@ fn enum_changes(old: &Flat, new: &Flat, locate: impl Fn(&str) -> String) -> Vec<
             let removed: Vec<String> = old_values.difference(new_values).cloned().collect();
             (!added.is_empty() || !removed.is_empty()).then(|| EnumChange {
                 location: locate(rel),
+                schema: schema.map(str::to_owned),
                 added,
                 removed,
             })
@@ -925,6 +977,31 @@ mod tests {
                 "Owner.id"
             ]
         );
+    }
+
+    #[test]
+    fn changes_to_schemas_no_operation_reached_are_not_breaking() {
+        let diff = compare(&old(), &new());
+        // Neither is referenced from `paths`: the build prunes them.
+        assert_eq!(diff.unused_in_old, ["Dropped", "Thing"]);
+        let verdict = crate::verdict::assess(&diff, Some("0.3.1"));
+        assert_eq!(verdict.level, crate::verdict::Level::Breaking);
+        let breaking = verdict.breaking.join("\n");
+        assert!(
+            breaking.contains("1 parameter(s) removed: gone of Things V1#List"),
+            "{breaking}"
+        );
+        assert!(
+            breaking.contains("1 parameter(s) now required: page_size"),
+            "{breaking}"
+        );
+        assert!(
+            breaking.contains("request-body property(ies) now required"),
+            "{breaking}"
+        );
+        for unused in ["Dropped", "Thing.legacy", "Thing.color"] {
+            assert!(!breaking.contains(unused), "{unused} in {breaking}");
+        }
     }
 
     #[test]

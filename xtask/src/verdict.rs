@@ -76,6 +76,7 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
         }
     };
 
+    let used = |schema: &str| !diff.unused_in_old.iter().any(|u| u == schema);
     let op = |o: &crate::diff::OpRef| format!("{} {}", o.method, o.path);
     note(
         &mut breaking,
@@ -136,20 +137,25 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
         "enum(s) lost values",
         diff.enums
             .iter()
-            .filter(|e| !e.removed.is_empty())
+            .filter(|e| !e.removed.is_empty() && e.schema.as_deref().is_none_or(used))
             .map(|e| format!("{} ({})", e.location, e.removed.join(", ")))
             .collect(),
     );
     note(
         &mut breaking,
         "schema(s) removed",
-        diff.schemas_removed.clone(),
+        diff.schemas_removed
+            .iter()
+            .filter(|s| used(s))
+            .cloned()
+            .collect(),
     );
     note(
         &mut breaking,
         "property(ies) removed",
         diff.properties
             .iter()
+            .filter(|p| used(&p.schema))
             .flat_map(|p| p.removed.iter().map(move |r| format!("{}.{r}", p.schema)))
             .collect(),
     );
@@ -232,6 +238,12 @@ pub fn assess(diff: &SpecDiff, crate_version: Option<&str>) -> Verdict {
             .iter()
             .flat_map(|p| p.added.iter().map(move |a| format!("{}.{a}", p.schema)))
             .collect(),
+    );
+
+    note(
+        &mut additive,
+        "unused schema(s) removed or reduced (no operation reached them, so never generated: not breaking)",
+        diff.unused_in_old.clone(),
     );
 
     let level = if !breaking.is_empty() {
