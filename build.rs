@@ -31,6 +31,7 @@ fn run() -> Result<(), String> {
         "build/transforms.rs",
         "build/postprocess.rs",
         "build/webhooks.rs",
+        "build/pagination.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");
     }

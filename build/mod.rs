@@ -14,6 +14,7 @@
     reason = "each includer uses a different part of this module"
 )]
 
+pub mod pagination;
 pub mod postprocess;
 pub mod transforms;
 pub mod webhooks;
@@ -229,6 +230,8 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
     let applied = transforms::apply_all(&mut spec, options.webhooks);
     let mut report = applied.report;
 
+    let lists = pagination::list_operations(&spec);
+
     let openapi: openapiv3::OpenAPI =
         serde_json::from_value(spec).map_err(|e| CodegenError::NotOpenApi {
             what: e.to_string(),
@@ -260,6 +263,10 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
 
     let passes = postprocess::apply_all(&mut file, &openapi, &applied.deep_object_params)?;
     report.extend(passes.report);
+    report.push(ReportLine {
+        name: "paginate_list_operations",
+        touched: pagination::paginate_list_operations(&mut file, &lists)?,
+    });
 
     Ok(Generated {
         // The webhook lists go into the one generated file, so the crate

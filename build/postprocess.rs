@@ -101,7 +101,7 @@ pub fn method_name(operation_id: &str) -> String {
 
 /// The operation id a generated `send()` body reports in its
 /// `OperationInfo { operation_id: "…" }`.
-struct OperationInfoFinder(Option<String>);
+pub struct OperationInfoFinder(pub Option<String>);
 
 impl<'ast> Visit<'ast> for OperationInfoFinder {
     fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {

@@ -81,6 +81,16 @@ pub enum Error {
     /// parameter, a malformed base URL, an unset API key. Nothing was sent.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A list operation returned a page cursor it had returned before:
+    /// following it would loop forever, so the walk stopped (see
+    /// [`crate::pagination`]).
+    #[error("{operation} returned the page cursor `{cursor}` twice; pagination stopped")]
+    RepeatedCursor {
+        /// The generated method that was called.
+        operation: &'static str,
+        /// The cursor that came back again.
+        cursor: String,
+    },
 }
 
 impl Error {
@@ -162,7 +172,8 @@ impl Error {
             Error::Api(api) => Some(api.operation),
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
-            | Error::Decode { operation, .. } => Some(operation),
+            | Error::Decode { operation, .. }
+            | Error::RepeatedCursor { operation, .. } => Some(operation),
             Error::InvalidArgument(_) => None,
         }
     }

@@ -11,6 +11,7 @@ pub mod filter;
 mod generated;
 pub mod hooks;
 mod operation;
+pub mod pagination;
 mod pacing;
 mod ratelimit;
 mod retry;

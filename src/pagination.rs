@@ -1,0 +1,260 @@
+//! Cursor pagination as `futures` streams, for every list operation.
+//!
+//! About thirty list operations take `after` and `page_size` and return one
+//! array plus `pagination_meta` with the cursor of the next page. The build
+//! recognises them from the spec's shape and gives each builder three
+//! methods, so nobody writes the cursor loop again:
+//!
+//! - `stream()`: every item of every page, as a
+//!   `Stream<Item = Result<T, Error>>`, fetched lazily page by page;
+//! - `pages()`: each [`Page`] in turn, with its items, cursor and
+//!   `total_record_count` when the API reports one;
+//! - `paginate()`: a [`Paginator`] to set options (such as prefetch) first.
+//!
+//! Parameters set on the builder (filters, sort, page size) apply to every
+//! page. When the page size is not set, it defaults to the largest the spec
+//! allows for the operation: fewer pages, fewer requests against the rate
+//! limit. Each page request goes through the client's retries and pacing.
+//!
+//! The walk ends when the cursor is absent or empty, or a page comes back
+//! empty. A cursor the API already returned ends the stream with
+//! [`Error::RepeatedCursor`] instead of looping forever. An error is yielded
+//! once and ends the stream.
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use incidentio::filter::Filter;
+//!
+//! # async fn run(client: incidentio::Client) -> Result<(), incidentio::Error> {
+//! let mut incidents = client
+//!     .incidents_v2_list()
+//!     .status_category(Filter::one_of(["active"]))
+//!     .stream();
+//! while let Some(incident) = incidents.try_next().await? {
+//!     println!("{} {}", incident.reference, incident.name);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Prefetch
+//!
+//! With [`Paginator::prefetch`], the request for the next page is sent as
+//! soon as the current page arrives and is driven each time the consumer
+//! asks for an item, so a consumer doing work per item is not serialised
+//! behind the network. It is off by default: a consumer that stops early
+//! (`take(n)`, a search that finds its match) would pay one request it never
+//! uses, against the same rate limit as everything else; turn it on for full
+//! walks with per-item work.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use futures_core::Stream;
+use progenitor_client::ResponseValue;
+
+use crate::Error;
+
+/// One page of a list operation.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page, in the order the API returned them.
+    pub items: Vec<T>,
+    /// The cursor of the next page, when there is one.
+    pub after: Option<String>,
+    /// How many items match in total, for operations that report it.
+    pub total_record_count: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Assembles a page (used by the generated [`ListRequest`] impls).
+    pub fn new(items: Vec<T>, after: Option<String>, total_record_count: Option<i64>) -> Self {
+        Self {
+            items,
+            after,
+            total_record_count,
+        }
+    }
+}
+
+/// A stream of every item of a list operation.
+pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+/// A stream of the pages of a list operation.
+pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<Page<T>, Error>> + Send + 'a>>;
+
+/// A builder of a paginated list operation. Implemented by the build for
+/// each such generated builder (it needs their private fields); there is no
+/// reason to implement it by hand.
+pub trait ListRequest<'a>: Clone + Send + Sized + 'a {
+    /// The response type of one page.
+    type Page: Send + 'a;
+    /// The type of one item.
+    type Item: Send + 'a;
+    /// The generated method name of the operation, for errors.
+    const OPERATION: &'static str;
+    /// The spec's `maximum` for `page_size`, if it gives one.
+    const MAX_PAGE_SIZE: Option<u64>;
+
+    /// Whether the caller set `page_size` on the builder.
+    fn page_size_is_set(&self) -> bool;
+    /// The builder with `after` set to a cursor.
+    fn with_after(self, after: String) -> Self;
+    /// The builder with `page_size` set.
+    fn with_page_size(self, page_size: u64) -> Self;
+    /// Sends the request for one page.
+    fn send_page(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Page>, Error>> + Send + 'a;
+    /// Splits a page response into items, cursor and total.
+    fn into_page(page: Self::Page) -> Page<Self::Item>;
+}
+
+/// Options for walking a list operation, then [`Paginator::items`] or
+/// [`Paginator::pages`].
+#[derive(Debug, Clone)]
+#[must_use = "a paginator does nothing until turned into a stream"]
+pub struct Paginator<'a, R> {
+    request: R,
+    prefetch: bool,
+    _client: PhantomData<&'a ()>,
+}
+
+impl<'a, R: ListRequest<'a>> Paginator<'a, R> {
+    /// Wraps a list builder; applies the default page size if none is set.
+    pub fn new(request: R) -> Self {
+        let request = match R::MAX_PAGE_SIZE {
+            Some(max) if !request.page_size_is_set() => request.with_page_size(max),
+            _ => request,
+        };
+        Self {
+            request,
+            prefetch: false,
+            _client: PhantomData,
+        }
+    }
+
+    /// Sends the next page's request while the current page is consumed
+    /// (default off; see the [module documentation](self)).
+    pub fn prefetch(mut self, prefetch: bool) -> Self {
+        self.prefetch = prefetch;
+        self
+    }
+
+    /// Each page in turn.
+    pub fn pages(self) -> PageStream<'a, R::Item> {
+        Box::pin(futures_util::stream::unfold(
+            Walk::new(self.request, self.prefetch),
+            |mut walk| async move {
+                let page = walk.next_page().await?;
+                Some((page, walk))
+            },
+        ))
+    }
+
+    /// Every item of every page, in order.
+    pub fn items(self) -> ItemStream<'a, R::Item> {
+        let state = (Walk::new(self.request, self.prefetch), VecDeque::new());
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |(mut walk, mut buffer)| async move {
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        walk.drive_prefetch().await;
+                        return Some((Ok(item), (walk, buffer)));
+                    }
+                    match walk.next_page().await? {
+                        Ok(page) => buffer.extend(page.items),
+                        Err(error) => return Some((Err(error), (walk, buffer))),
+                    }
+                }
+            },
+        ))
+    }
+}
+
+type PageResult<P> = Result<ResponseValue<P>, Error>;
+type PageFuture<'a, P> = Pin<Box<dyn Future<Output = PageResult<P>> + Send + 'a>>;
+
+/// The request for the next page: not yet answered, or answered while the
+/// consumer was busy (prefetch).
+enum Next<'a, P> {
+    InFlight(PageFuture<'a, P>),
+    Ready(PageResult<P>),
+}
+
+/// The state of one walk over a list operation.
+struct Walk<'a, R: ListRequest<'a>> {
+    request: R,
+    next: Option<Next<'a, R::Page>>,
+    seen: HashSet<String>,
+    prefetch: bool,
+    /// Set when the walk must end with an error after the current page.
+    pending_error: Option<Error>,
+}
+
+impl<'a, R: ListRequest<'a>> Walk<'a, R> {
+    fn new(request: R, prefetch: bool) -> Self {
+        let first = Box::pin(request.clone().send_page());
+        Self {
+            request,
+            next: Some(Next::InFlight(first)),
+            seen: HashSet::new(),
+            prefetch,
+            pending_error: None,
+        }
+    }
+
+    /// The next page, `None` when the walk is over.
+    async fn next_page(&mut self) -> Option<Result<Page<R::Item>, Error>> {
+        if let Some(error) = self.pending_error.take() {
+            self.next = None;
+            return Some(Err(error));
+        }
+        let result = match self.next.take()? {
+            Next::InFlight(future) => future.await,
+            Next::Ready(result) => result,
+        };
+        let page = match result {
+            Ok(response) => R::into_page(response.into_inner()),
+            Err(error) => return Some(Err(error)), // yielded once; `next` stays empty
+        };
+        match page.after.as_deref() {
+            // No cursor, or an empty page: the last page.
+            None | Some("") => {}
+            Some(_) if page.items.is_empty() => {}
+            Some(after) if !self.seen.insert(after.to_owned()) => {
+                self.pending_error = Some(Error::RepeatedCursor {
+                    operation: R::OPERATION,
+                    cursor: after.to_owned(),
+                });
+            }
+            Some(after) => {
+                let future = Box::pin(
+                    self.request
+                        .clone()
+                        .with_after(after.to_owned())
+                        .send_page(),
+                );
+                self.next = Some(Next::InFlight(future));
+                self.drive_prefetch().await;
+            }
+        }
+        Some(Ok(page))
+    }
+
+    /// With prefetch on, polls the next page's request once, without
+    /// waiting: enough to send it, and to collect its answer when it is in.
+    async fn drive_prefetch(&mut self) {
+        if !self.prefetch {
+            return;
+        }
+        if let Some(Next::InFlight(future)) = &mut self.next
+            && let Some(result) = futures_util::future::poll_immediate(future).await
+        {
+            self.next = Some(Next::Ready(result));
+        }
+    }
+}
