@@ -60,6 +60,10 @@ fn run() -> Result<(), String> {
         &generated.operation_types,
     )?;
     write(
+        &out_dir.join("list_operations.rs"),
+        &generated.list_operations,
+    )?;
+    write(
         &out_dir.join("codegen-report.txt"),
         &format!("spec: {}\n{}", spec_path.display(), generated.report_text()),
     )

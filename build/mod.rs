@@ -100,6 +100,9 @@ pub struct Generated {
     /// operation, for tests that must name each operation's response type.
     /// Written beside the code; the library never includes it.
     pub operation_types: String,
+    /// `list_operations! { method => Builder, … }`: the paginated operations,
+    /// for tests. Written beside the code; the library never includes it.
+    pub list_operations: String,
     /// Number of operations in the spec (all of them are generated).
     pub operations: usize,
     /// Number of component schemas in the spec as published.
@@ -263,9 +266,10 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
 
     let passes = postprocess::apply_all(&mut file, &openapi, &applied.deep_object_params)?;
     report.extend(passes.report);
+    let paginated = pagination::paginate_list_operations(&mut file, &lists)?;
     report.push(ReportLine {
         name: "paginate_list_operations",
-        touched: pagination::paginate_list_operations(&mut file, &lists)?,
+        touched: paginated.len(),
     });
 
     Ok(Generated {
@@ -273,6 +277,7 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
         // still has a single `include!` of generated code.
         code: prettyplease::unparse(&file) + &webhook_events,
         operation_types: operation_types_macro_call(&passes.success_types),
+        list_operations: pagination::list_operations_macro_call(&paginated),
         report,
         operations,
         schemas,

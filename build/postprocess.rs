@@ -156,7 +156,7 @@ impl VisitMut for DeepObjectRouter<'_> {
         };
         let name = name.value();
         if self.names.contains(name.as_str()) {
-            node.func = Box::new(syn::parse_quote!(crate::filter::DeepObjectParam::new));
+            *node.func = syn::parse_quote!(crate::filter::DeepObjectParam::new);
             self.replaced.insert(name);
         }
     }

@@ -201,3 +201,20 @@ fn check(spec: &Value, schema: &Value, value: &Value, pointer: String, out: &mut
         _ => {}
     }
 }
+
+/// JSON equality where numbers compare by value (`20` equals `20.0`: a
+/// float field re-serialises integers as floats).
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
