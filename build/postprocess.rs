@@ -53,6 +53,10 @@ pub fn apply_all(
         name: "mark_deprecated_operations",
         touched: mark_deprecated_operations(file, &ops)?,
     });
+    report.push(ReportLine {
+        name: "document_builder_parameters",
+        touched: document_builder_parameters(file, spec),
+    });
     let mut success_types = BTreeMap::new();
     report.push(ReportLine {
         name: "typed_send_errors",
@@ -513,4 +517,53 @@ pub fn remove_unconfigured_constructor(file: &mut syn::File) -> Result<usize, Co
         });
     }
     Ok(removed)
+}
+
+/// **Why:** progenitor's builder setters carry no documentation, yet the
+/// spec describes every parameter, and for the operator filters the
+/// description is the only place that lists the operators each accepts
+/// (`one_of`, `not_in`, `gte`, …). This pass copies each parameter's
+/// description onto its setter, noting when it is required. Returns the
+/// number of setters documented.
+pub fn document_builder_parameters(file: &mut syn::File, spec: &OpenAPI) -> usize {
+    let mut docs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (_, _, op) in spec.operations() {
+        let Some(id) = &op.operation_id else {
+            continue;
+        };
+        let params = docs.entry(method_name(id)).or_default();
+        for param in &op.parameters {
+            let openapiv3::ReferenceOr::Item(param) = param else {
+                continue;
+            };
+            let data = param.parameter_data_ref();
+            let mut doc = data
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` parameter.", data.name));
+            if data.required {
+                doc.push_str("\n\nRequired: `send()` fails without it.");
+            }
+            params.insert(method_name(&data.name), doc);
+        }
+    }
+    let mut documented = 0;
+    for item in &mut file.items {
+        walk_impl_blocks(item, &mut |block| {
+            let mut finder = OperationInfoFinder(None);
+            finder.visit_item_impl(block);
+            let Some(params) = finder.0.and_then(|op| docs.get(&op)) else {
+                return;
+            };
+            for impl_item in &mut block.items {
+                if let syn::ImplItem::Fn(setter) = impl_item
+                    && let Some(doc) = params.get(&setter.sig.ident.to_string())
+                {
+                    setter.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    documented += 1;
+                }
+            }
+        });
+    }
+    documented
 }

@@ -105,3 +105,39 @@ fn date_operators_encode_their_values() {
         ]
     );
 }
+
+/// Each filter parameter's builder method is documented with the spec's
+/// description, which lists the operators it accepts.
+#[test]
+fn filter_parameters_document_their_operators() {
+    let source = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/incidentio.rs"))
+        .expect("generated source");
+    let text = std::fs::read_to_string(env!("INCIDENTIO_SPEC_PATH")).expect("spec");
+    let spec: serde_json::Value = serde_json::from_str(&text).expect("spec JSON");
+    let mut checked = 0;
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("path item").values() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                if param["in"] != "query" || param["schema"]["type"] != "object" {
+                    continue;
+                }
+                let name = param["name"].as_str().expect("name");
+                let description = param["description"].as_str().expect("description");
+                let first_line = description.lines().next().expect("a line");
+                let setter = format!(
+                    "pub fn {name}<V>(mut self, value: V) -> Self\n        where\n            V: std::convert::TryInto<::incidentio::filter::Filter>,"
+                );
+                let documented = source.match_indices(&setter).any(|(at, _)| {
+                    let start = at.saturating_sub(description.len() + 200);
+                    source[start..at].contains(first_line)
+                });
+                assert!(
+                    documented,
+                    "{name}: setter not documented with {first_line:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no filter parameters in the spec");
+}
