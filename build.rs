@@ -25,6 +25,7 @@ fn run() -> Result<(), String> {
 
     println!("cargo::rerun-if-env-changed={}", codegen::SPEC_ENV_VAR);
     println!("cargo::rerun-if-env-changed=CARGO_FEATURE_WEBHOOKS");
+    println!("cargo::rerun-if-env-changed=CARGO_FEATURE_MOCK");
     for source in [
         "build.rs",
         "build/mod.rs",
@@ -32,6 +33,7 @@ fn run() -> Result<(), String> {
         "build/postprocess.rs",
         "build/webhooks.rs",
         "build/pagination.rs",
+        "build/mock.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");
     }
@@ -50,6 +52,7 @@ fn run() -> Result<(), String> {
     let spec = codegen::read_spec(&spec_path).map_err(|e| e.to_string())?;
     let options = codegen::Options {
         webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
+        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
     };
     let generated = codegen::generate_with(spec, options)
         .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;

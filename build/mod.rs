@@ -14,6 +14,7 @@
     reason = "each includer uses a different part of this module"
 )]
 
+pub mod mock;
 pub mod pagination;
 pub mod postprocess;
 pub mod transforms;
@@ -203,12 +204,18 @@ pub struct Options {
     /// Generate the types of `x-webhooks` payloads and the lists of webhook
     /// events and audit-log entries (the crate's `webhooks` feature).
     pub webhooks: bool,
+    /// Generate the table of operations and example responses behind the
+    /// in-process mock server (the crate's `mock` feature).
+    pub mock: bool,
 }
 
 impl Default for Options {
     /// Everything: what validation of a new spec must prove generates.
     fn default() -> Self {
-        Self { webhooks: true }
+        Self {
+            webhooks: true,
+            mock: true,
+        }
     }
 }
 
@@ -225,11 +232,13 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
         .as_object()
         .map_or(0, |s| s.len());
 
-    let webhook_events = if options.webhooks {
-        webhooks::event_lists(&spec)
-    } else {
-        String::new()
-    };
+    let mut appended = String::new();
+    if options.webhooks {
+        appended.push_str(&webhooks::event_lists(&spec));
+    }
+    if options.mock {
+        appended.push_str(&mock::operation_table(&spec));
+    }
     let applied = transforms::apply_all(&mut spec, options.webhooks);
     let mut report = applied.report;
 
@@ -273,9 +282,9 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
     });
 
     Ok(Generated {
-        // The webhook lists go into the one generated file, so the crate
-        // still has a single `include!` of generated code.
-        code: prettyplease::unparse(&file) + &webhook_events,
+        // The webhook and mock lists go into the one generated file, so the
+        // crate still has a single `include!` of generated code.
+        code: prettyplease::unparse(&file) + &appended,
         operation_types: operation_types_macro_call(&passes.success_types),
         list_operations: pagination::list_operations_macro_call(&paginated),
         report,

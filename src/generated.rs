@@ -17,4 +17,9 @@
 #[cfg(feature = "webhooks")]
 use crate::webhooks::{audit_log_entries, webhook_events};
 
+// With the `mock` feature it ends with a call listing every operation and
+// its example response, for the in-process mock server.
+#[cfg(feature = "mock")]
+use crate::mock::mock_operations;
+
 include!(concat!(env!("OUT_DIR"), "/incidentio.rs"));
