@@ -175,7 +175,7 @@ impl ClientHooks<Runtime> for crate::Client {
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let outcome = attempt_once(self.client(), request, runtime, method_name)
+            let outcome = attempt_once(self.client(), request, runtime, method_name, &span)
                 .instrument(span.clone())
                 .await;
 
@@ -233,8 +233,8 @@ async fn attempt_once(
     request: reqwest::Request,
     runtime: &Runtime,
     method_name: &'static str,
+    span: &tracing::Span,
 ) -> reqwest::Result<Attempt> {
-    let span = tracing::Span::current();
     let response = match http.execute(request).await {
         Ok(response) => response,
         Err(error) => {
