@@ -24,8 +24,6 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(env("OUT_DIR")?);
 
     println!("cargo::rerun-if-env-changed={}", codegen::SPEC_ENV_VAR);
-    println!("cargo::rerun-if-env-changed=CARGO_FEATURE_WEBHOOKS");
-    println!("cargo::rerun-if-env-changed=CARGO_FEATURE_MOCK");
     for source in [
         "build.rs",
         "build/mod.rs",
@@ -51,10 +49,11 @@ fn run() -> Result<(), String> {
 
     let spec = codegen::read_spec(&spec_path).map_err(|e| e.to_string())?;
     let options = codegen::Options {
-        webhooks: std::env::var_os("CARGO_FEATURE_WEBHOOKS").is_some(),
-        mock: std::env::var_os("CARGO_FEATURE_MOCK").is_some(),
+        services: enabled_services(&spec),
+        webhooks: feature_enabled("webhooks"),
+        mock: feature_enabled("mock"),
     };
-    let generated = codegen::generate_with(spec, options)
+    let generated = codegen::generate_with(spec, &options)
         .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
 
     write(&out_dir.join("incidentio.rs"), &generated.code)?;
@@ -69,6 +68,26 @@ fn run() -> Result<(), String> {
     write(
         &out_dir.join("codegen-report.txt"),
         &format!("spec: {}\n{}", spec_path.display(), generated.report_text()),
+    )
+}
+
+/// Whether Cargo feature `name` is enabled for this build.
+fn feature_enabled(name: &str) -> bool {
+    let var = format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"));
+    std::env::var_os(var).is_some()
+}
+
+/// The service features enabled, or `None` for every service (`full`).
+fn enabled_services(spec: &serde_json::Value) -> Option<std::collections::BTreeSet<String>> {
+    if feature_enabled("full") {
+        return None;
+    }
+    Some(
+        codegen::transforms::service_tags(spec)
+            .iter()
+            .map(|tag| codegen::transforms::service_feature(tag))
+            .filter(|feature| feature_enabled(feature))
+            .collect(),
     )
 }
 

@@ -199,8 +199,11 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
 }
 
 /// What to generate beyond the API's operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
+    /// The service features enabled (see [`transforms::service_feature`]);
+    /// `None` generates every service (the crate's `full` feature).
+    pub services: Option<std::collections::BTreeSet<String>>,
     /// Generate the types of `x-webhooks` payloads and the lists of webhook
     /// events and audit-log entries (the crate's `webhooks` feature).
     pub webhooks: bool,
@@ -213,6 +216,7 @@ impl Default for Options {
     /// Everything: what validation of a new spec must prove generates.
     fn default() -> Self {
         Self {
+            services: None,
             webhooks: true,
             mock: true,
         }
@@ -221,18 +225,25 @@ impl Default for Options {
 
 /// Runs the whole pipeline on a parsed spec, generating everything.
 pub fn generate(spec: Value) -> Result<Generated, CodegenError> {
-    generate_with(spec, Options::default())
+    generate_with(spec, &Options::default())
 }
 
 /// Runs the whole pipeline on a parsed spec with the given options.
-pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, CodegenError> {
+pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, CodegenError> {
     validate_shape(&spec)?;
     let operations = transforms::operations(spec["paths"].as_object().expect("validated")).count();
     let schemas = spec["components"]["schemas"]
         .as_object()
         .map_or(0, |s| s.len());
 
-    let mut appended = String::new();
+    let mut appended = services_table(&spec);
+    let mut report = Vec::new();
+    if let Some(enabled) = &options.services {
+        report.push(ReportLine {
+            name: "select_services",
+            touched: transforms::select_services(&mut spec, enabled),
+        });
+    }
     if options.webhooks {
         appended.push_str(&webhooks::event_lists(&spec));
     }
@@ -240,7 +251,7 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
         appended.push_str(&mock::operation_table(&spec));
     }
     let applied = transforms::apply_all(&mut spec, options.webhooks);
-    let mut report = applied.report;
+    report.extend(applied.report);
 
     let lists = pagination::list_operations(&spec);
 
@@ -291,6 +302,24 @@ pub fn generate_with(mut spec: Value, options: Options) -> Result<Generated, Cod
         operations,
         schemas,
     })
+}
+
+/// `SERVICES`: every service (tag) of the spec with its Cargo feature, so a
+/// test can hold `Cargo.toml`'s `[features]` to the spec.
+fn services_table(spec: &Value) -> String {
+    let mut out = String::from(
+        "/// Every service (API tag) of the spec this crate was built from, with\n\
+         /// the Cargo feature that compiles its operations.\n\
+         pub const SERVICES: &[(&str, &str)] = &[\n",
+    );
+    for tag in transforms::service_tags(spec) {
+        out.push_str(&format!(
+            "    ({tag:?}, {:?}),\n",
+            transforms::service_feature(&tag)
+        ));
+    }
+    out.push_str("];\n");
+    out
 }
 
 fn operation_types_macro_call(types: &std::collections::BTreeMap<String, String>) -> String {

@@ -59,6 +59,80 @@ pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool) -> Applied {
     applied
 }
 
+/// The Cargo feature that enables a service (an API tag): `Incidents V2` →
+/// `incidents-v2`, `Follow-ups V2` → `follow-ups-v2`.
+pub fn service_feature(tag: &str) -> String {
+    let mut feature = String::new();
+    for c in tag.chars() {
+        if c.is_ascii_alphanumeric() {
+            feature.push(c.to_ascii_lowercase());
+        } else if !feature.is_empty() && !feature.ends_with('-') {
+            feature.push('-');
+        }
+    }
+    feature.trim_end_matches('-').to_owned()
+}
+
+/// Every tag used by an operation of `spec`, sorted.
+pub fn service_tags(spec: &Value) -> BTreeSet<String> {
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return BTreeSet::new();
+    };
+    operations(paths)
+        .flat_map(|(_, _, op)| {
+            op.get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// **Construct:** the spec's 48 services (tags), of which a user typically
+/// calls two or three.
+///
+/// **Limitation:** progenitor generates every operation of the document,
+/// and typify every schema it reaches: a user who needs incidents and the
+/// catalog compiles the whole API.
+///
+/// **Fix:** remove the operations whose tags are all outside `enabled`
+/// (service feature names, see [`service_feature`]); pruning then drops the
+/// schemas only they reached. Returns the number of operations removed.
+pub fn select_services(spec: &mut Value, enabled: &BTreeSet<String>) -> usize {
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        item.retain(|method, op| {
+            if !HTTP_METHODS.contains(&method.as_str()) {
+                return true;
+            }
+            let keep = op
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .any(|tag| enabled.contains(&service_feature(tag)));
+            if !keep {
+                removed += 1;
+            }
+            keep
+        });
+    }
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_none_or(|i| i.keys().any(|k| HTTP_METHODS.contains(&k.as_str())))
+    });
+    removed
+}
+
 /// Iterates over `(path, method, operation)` for every operation in `paths`.
 pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &str, &Value)> {
     paths.iter().flat_map(|(path, item)| {
