@@ -16,6 +16,8 @@ mod pacing;
 mod ratelimit;
 mod retry;
 pub mod tolerant;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use api_key::{API_KEY_ENV, ApiKey};
 pub use client::{
