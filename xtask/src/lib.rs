@@ -20,6 +20,7 @@ pub mod cli;
 pub mod date;
 pub mod diff;
 pub mod error;
+pub mod features;
 pub mod fetch;
 pub mod layout;
 pub mod lock;

@@ -2,9 +2,8 @@
 //!
 //! Nothing in the repository is touched until the new spec has passed every
 //! check, including full code generation; the files to change are then
-//! collected in a [`Plan`] and replaced together. A later step that keeps
-//! Cargo.toml's per-service `[features]` in sync with the spec's tags would
-//! stage its file in the same plan, so it shares the all-or-nothing write.
+//! collected in a [`Plan`] and replaced together, Cargo.toml's per-service
+//! `[features]` table (kept in sync with the spec's tags) included.
 
 use std::io::Write;
 use std::path::Path;
@@ -18,7 +17,7 @@ use crate::layout::Layout;
 use crate::lock::Provenance;
 use crate::render::{Format, Report};
 use crate::write::Plan;
-use crate::{Error, codegen, diff, spec, stable, verdict};
+use crate::{Error, codegen, diff, features, spec, stable, verdict};
 
 /// What `refresh-spec` was asked to do.
 #[derive(Debug, Clone)]
@@ -107,7 +106,23 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
         let mut plan = Plan::default();
         plan.stage(spec_path, stable_bytes);
         plan.stage(lock_path, lock.to_bytes());
+        let manifest_path = options.layout.manifest();
+        let features = std::fs::read_to_string(&manifest_path)
+            .ok()
+            .and_then(|manifest| features::sync(&manifest, &new));
+        if let Some(features) = &features {
+            plan.stage(manifest_path, features.manifest.clone().into_bytes());
+        }
         plan.commit()?;
+        if let Some(features) = &features {
+            emit(
+                log,
+                &format!(
+                    "Cargo.toml: service features added {:?}, removed {:?}\n",
+                    features.added, features.removed
+                ),
+            );
+        }
         emit(
             log,
             &format!(
