@@ -207,6 +207,9 @@ pub struct Options {
     /// Generate the types of `x-webhooks` payloads and the lists of webhook
     /// events and audit-log entries (the crate's `webhooks` feature).
     pub webhooks: bool,
+    /// Wrap enum fields in `Tolerant<E>` (always, but for measuring what
+    /// tolerance costs).
+    pub tolerant_enums: bool,
     /// Generate the table of operations and example responses behind the
     /// in-process mock server (the crate's `mock` feature).
     pub mock: bool,
@@ -217,6 +220,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             services: None,
+            tolerant_enums: true,
             webhooks: true,
             mock: true,
         }
@@ -250,7 +254,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     if options.mock {
         appended.push_str(&mock::operation_table(&spec));
     }
-    let applied = transforms::apply_all(&mut spec, options.webhooks);
+    let applied = transforms::apply_all(&mut spec, options.webhooks, options.tolerant_enums);
     report.extend(applied.report);
 
     let lists = pagination::list_operations(&spec);

@@ -41,7 +41,10 @@ pub struct Applied {
 /// Applies every transform in order. `keep_webhook_schemas` keeps the
 /// payload schemas of `x-webhooks` (webhook events and audit-log entries) as
 /// pruning roots, for the `webhooks` feature.
-pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool) -> Applied {
+///
+/// `tolerant_enums: false` leaves enums strict; it exists only to measure
+/// what tolerance costs (see `INCIDENTIO_STRICT_ENUMS` in build.rs).
+pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool, tolerant_enums: bool) -> Applied {
     let mut applied = Applied::default();
     let mut record = |name: &'static str, touched: usize| {
         applied.report.push(ReportLine { name, touched });
@@ -54,7 +57,9 @@ pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool) -> Applied {
         "prune_unreachable_schemas",
         prune_unreachable_schemas(spec, keep_webhook_schemas),
     );
-    record("tolerant_enum_properties", tolerant_enum_properties(spec));
+    if tolerant_enums {
+        record("tolerant_enum_properties", tolerant_enum_properties(spec));
+    }
     applied.deep_object_params = deep;
     applied
 }
