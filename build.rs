@@ -33,6 +33,7 @@ fn run() -> Result<(), String> {
         "build/webhooks.rs",
         "build/pagination.rs",
         "build/mock.rs",
+        "build/builders.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");
     }

@@ -14,6 +14,7 @@
     reason = "each includer uses a different part of this module"
 )]
 
+pub mod builders;
 pub mod mock;
 pub mod pagination;
 pub mod postprocess;
@@ -258,6 +259,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     report.extend(applied.report);
 
     let lists = pagination::list_operations(&spec);
+    let request_types = builders::request_types(&spec);
 
     let openapi: openapiv3::OpenAPI =
         serde_json::from_value(spec).map_err(|e| CodegenError::NotOpenApi {
@@ -290,6 +292,10 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
 
     let passes = postprocess::apply_all(&mut file, &openapi, &applied.deep_object_params)?;
     report.extend(passes.report);
+    report.push(ReportLine {
+        name: "prune_response_builders",
+        touched: builders::prune_response_builders(&mut file, &request_types)?,
+    });
     let paginated = pagination::paginate_list_operations(&mut file, &lists)?;
     report.push(ReportLine {
         name: "paginate_list_operations",

@@ -1,0 +1,147 @@
+//! Struct builders only where callers build values: request bodies.
+//!
+//! typify gives every generated struct a `types::builder::X` (a struct of
+//! `Result` fields, `Default`, setters, and conversions both ways), which is
+//! how callers fill request bodies without naming every optional field, so a
+//! field the API adds later never breaks their code. Response types are only
+//! ever decoded, yet their builders were more than half of the generated
+//! code. This pass keeps the builders of the schemas reachable from request
+//! bodies (transitively, since nested request objects evolve too) and removes
+//! the rest.
+
+use std::collections::BTreeSet;
+
+use heck::ToPascalCase;
+use serde_json::Value;
+
+use super::CodegenError;
+
+/// Generated type names of every component schema reachable from a request
+/// body of an operation in `spec`.
+pub fn request_types(spec: &Value) -> BTreeSet<String> {
+    let schemas = spec
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object);
+    let mut pending = Vec::new();
+    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+        for (_, _, op) in super::transforms::operations(paths) {
+            if let Some(body) = op.get("requestBody") {
+                collect_refs(body, &mut pending);
+            }
+        }
+    }
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone())
+            && let Some(schema) = schemas.and_then(|s| s.get(&name))
+        {
+            collect_refs(schema, &mut pending);
+        }
+    }
+    reached.iter().map(|name| name.to_pascal_case()).collect()
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref"
+                    && let Some(name) = v
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    out.push(name.to_owned());
+                }
+                collect_refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// **Why:** see the module documentation. Removes, for every struct not in
+/// `keep`, its `types::builder::X` struct and impls, and the
+/// `X::builder()` constructor. Returns the number of builders removed; fails
+/// if the generated code has no `types::builder` module.
+pub fn prune_response_builders(
+    file: &mut syn::File,
+    keep: &BTreeSet<String>,
+) -> Result<usize, CodegenError> {
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .map(|(_, items)| items)
+        .ok_or_else(|| CodegenError::PostProcess {
+            what: "no generated `types` module".into(),
+        })?;
+
+    let Some(builder) = types.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
+        _ => None,
+    }) else {
+        return Ok(0); // a spec with no structs has no builders
+    };
+    let removed: BTreeSet<String> = builder
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if !keep.contains(&s.ident.to_string()) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    builder.retain(|item| match item {
+        syn::Item::Struct(s) => !removed.contains(&s.ident.to_string()),
+        syn::Item::Impl(block) => !impl_mentions(block, &removed),
+        _ => true,
+    });
+    // `impl X { pub fn builder() -> builder::X }` in `types`.
+    for item in types.iter_mut() {
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && type_ident(&block.self_ty).is_some_and(|name| removed.contains(&name))
+        {
+            block
+                .items
+                .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
+        }
+    }
+    types.retain(|item| !matches!(item, syn::Item::Impl(block) if block.trait_.is_none() && block.items.is_empty()));
+    Ok(removed.len())
+}
+
+/// Whether an impl in the builder module is for, or converts to or from, one
+/// of `names` (`impl Default for X`, `impl X`, `TryFrom<X> for super::X`,
+/// `From<super::X> for X`).
+fn impl_mentions(block: &syn::ItemImpl, names: &BTreeSet<String>) -> bool {
+    if type_ident(&block.self_ty).is_some_and(|n| names.contains(&n)) {
+        return true;
+    }
+    let Some((_, path, _)) = &block.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    args.args.iter().any(|arg| match arg {
+        syn::GenericArgument::Type(ty) => type_ident(ty).is_some_and(|n| names.contains(&n)),
+        _ => false,
+    })
+}
+
+/// The last segment of a path type: `super::X` → `X`.
+fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
