@@ -32,7 +32,7 @@ use crate::ratelimit::{RateLimit, parse_retry_after};
 /// ```no_run
 /// # async fn run(client: incidentio::Client) {
 /// match client.severities_v1_show().id("01FCNDV6P870EA6S7TK1DSYDG0").send().await {
-///     Ok(severity) => println!("{}", severity.severity.name),
+///     Ok(severity) => println!("{:?}", severity.severity.name),
 ///     Err(e) if e.is_not_found() => println!("no such severity"),
 ///     Err(e) => eprintln!("{e}"),
 /// }
