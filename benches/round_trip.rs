@@ -1,0 +1,204 @@
+//! One GET round trip on 127.0.0.1 (`GET /v2/incidents/{id}`, the spec's
+//! example incident, about 3.7 KB), through the client and by hand:
+//!
+//! - `client`: `incidents_v2_show().id(..).send()` on a client in its
+//!   default configuration (auth, user agent, timeout, retry policy,
+//!   tracing span, rate-limit capture), except that pacing's bucket is too
+//!   large ever to empty (see `common::default_client`);
+//! - `client_no_pacing_no_retries`: the same with pacing and retries
+//!   turned off, to attribute their share;
+//! - `bare_reqwest`: the same request with reqwest (same TLS setup, a
+//!   bearer header) and `serde_json::from_slice` into the same
+//!   `IncidentsShowResultV2`: the floor the client adds to;
+//! - `bare_reqwest_httpmock`: `bare_reqwest` against httpmock instead of
+//!   the bench's own server, to show what the server choice costs.
+//!
+//! Criterion reports each variant's per-request time. After it, a
+//! percentile pass sends requests of every variant in turn (interleaved, so
+//! the machine's load drifts over all of them alike) and prints p50, p90
+//! and p99 of single requests with each variant's ratio to `bare_reqwest`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use incidentio::types::IncidentsShowResultV2;
+
+const INCIDENT_ID: &str = "01FDAG4SAP5TYPT98WGR2N7W91";
+
+/// Requests per variant in the percentile pass (bench mode).
+const PERCENTILE_REQUESTS: usize = 20_000;
+
+/// The variants, each a way to fetch and decode the incident.
+struct Fixture {
+    client: incidentio::Client,
+    lean_client: incidentio::Client,
+    http: reqwest::Client,
+    bare_url: String,
+    httpmock_url: String,
+    // Kept alive for the bench's duration.
+    _httpmock: httpmock::MockServer,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let mut incident = common::example_incident();
+        incident["id"] = serde_json::Value::from(INCIDENT_ID);
+        let body = serde_json::to_vec(&serde_json::json!({ "incident": incident }))
+            .expect("serialise the response body");
+        eprintln!("round_trip: response body {} bytes", body.len());
+
+        let server = common::fixed_body_server(body.clone());
+        let httpmock = httpmock::MockServer::start();
+        httpmock.mock(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path(format!("/v2/incidents/{INCIDENT_ID}"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body);
+        });
+
+        let base = server.base_url();
+        let lean_client = incidentio::Client::builder()
+            .api_key("bench-key")
+            .base_url(&base)
+            .pacing(incidentio::Pacing::disabled())
+            .retry_policy(incidentio::RetryPolicy::disabled())
+            .build()
+            .expect("build the lean client");
+        Fixture {
+            client: common::default_client(&base),
+            lean_client,
+            http: common::bare_http_client(),
+            bare_url: format!("{base}/v2/incidents/{INCIDENT_ID}"),
+            httpmock_url: httpmock.url(format!("/v2/incidents/{INCIDENT_ID}")),
+            _httpmock: httpmock,
+        }
+    }
+
+    async fn client(&self, client: &incidentio::Client) -> IncidentsShowResultV2 {
+        client
+            .incidents_v2_show()
+            .id(INCIDENT_ID)
+            .send()
+            .await
+            .expect("the client's request succeeds")
+            .into_inner()
+    }
+
+    async fn bare(&self, url: &str) -> IncidentsShowResultV2 {
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth("bench-key")
+            .send()
+            .await
+            .expect("the bare request succeeds");
+        assert!(
+            response.status().is_success(),
+            "status {}",
+            response.status()
+        );
+        let body = response.bytes().await.expect("read the body");
+        serde_json::from_slice(&body).expect("the body decodes")
+    }
+
+    async fn run(&self, variant: Variant) -> IncidentsShowResultV2 {
+        match variant {
+            Variant::Client => self.client(&self.client).await,
+            Variant::LeanClient => self.client(&self.lean_client).await,
+            Variant::Bare => self.bare(&self.bare_url).await,
+            Variant::BareHttpmock => self.bare(&self.httpmock_url).await,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Variant {
+    Client,
+    LeanClient,
+    Bare,
+    BareHttpmock,
+}
+
+const VARIANTS: [(Variant, &str); 4] = [
+    (Variant::Client, "client"),
+    (Variant::LeanClient, "client_no_pacing_no_retries"),
+    (Variant::Bare, "bare_reqwest"),
+    (Variant::BareHttpmock, "bare_reqwest_httpmock"),
+];
+
+fn round_trip(c: &mut Criterion, rt: &tokio::runtime::Runtime, fixture: &Fixture) {
+    let mut group = c.benchmark_group("round_trip");
+    for (variant, name) in VARIANTS {
+        group.bench_function(name, |b| {
+            b.to_async(rt).iter(|| fixture.run(variant));
+        });
+    }
+    group.finish();
+}
+
+/// Single-request latencies, interleaved across variants; prints
+/// percentiles and ratios to `bare_reqwest`.
+fn percentiles(rt: &tokio::runtime::Runtime, fixture: &Fixture, requests: usize) {
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(requests); VARIANTS.len()];
+    rt.block_on(async {
+        // Warm every connection pool and code path first.
+        for _ in 0..requests.min(500) {
+            for (variant, _) in VARIANTS {
+                fixture.run(variant).await;
+            }
+        }
+        for _ in 0..requests {
+            for (i, (variant, _)) in VARIANTS.iter().enumerate() {
+                let started = Instant::now();
+                std::hint::black_box(fixture.run(*variant).await);
+                samples[i].push(started.elapsed());
+            }
+        }
+    });
+    let at = |sorted: &[Duration], q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
+    let table: Vec<[Duration; 3]> = samples
+        .iter_mut()
+        .map(|s| {
+            s.sort_unstable();
+            [at(s, 0.50), at(s, 0.90), at(s, 0.99)]
+        })
+        .collect();
+    let bare = table[2];
+    println!("\nround_trip percentiles, {requests} interleaved requests per variant");
+    println!(
+        "{:<30} {:>9} {:>9} {:>9}   ratio to bare_reqwest p50 / p90 / p99",
+        "variant", "p50 µs", "p90 µs", "p99 µs"
+    );
+    for ((_, name), row) in VARIANTS.iter().zip(&table) {
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        let ratio = |i: usize| row[i].as_secs_f64() / bare[i].as_secs_f64();
+        println!(
+            "{name:<30} {:>9.1} {:>9.1} {:>9.1}   {:.3} / {:.3} / {:.3}",
+            us(row[0]),
+            us(row[1]),
+            us(row[2]),
+            ratio(0),
+            ratio(1),
+            ratio(2)
+        );
+    }
+}
+
+fn main() {
+    let rt = common::runtime();
+    let fixture = Fixture::new();
+    let mut criterion = Criterion::default().configure_from_args();
+    round_trip(&mut criterion, &rt, &fixture);
+    criterion.final_summary();
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and
+    // then a few requests prove the pass works without timing anything.
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+    percentiles(
+        &rt,
+        &fixture,
+        if bench_mode { PERCENTILE_REQUESTS } else { 20 },
+    );
+}
