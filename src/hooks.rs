@@ -237,7 +237,12 @@ async fn attempt_once(
 ) -> reqwest::Result<Attempt> {
     let response = match http.execute(request).await {
         Ok(response) => response,
-        Err(error) => {
+        Err(mut error) => {
+            // The URL may carry a token in its query (heartbeat pings do):
+            // keep it out of logs and errors.
+            if let Some(url) = error.url_mut() {
+                url.set_query(None);
+            }
             tracing::debug!(error = %crate::error::chain(&error), "request failed");
             return Err(error);
         }
