@@ -34,6 +34,7 @@ fn run() -> Result<(), String> {
         "build/pagination.rs",
         "build/mock.rs",
         "build/builders.rs",
+        "build/conformance.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");
     }
@@ -69,6 +70,10 @@ fn run() -> Result<(), String> {
     write(
         &out_dir.join("list_operations.rs"),
         &generated.list_operations,
+    )?;
+    write(
+        &out_dir.join("conformance_calls.rs"),
+        &generated.conformance_calls,
     )?;
     write(
         &out_dir.join("codegen-report.txt"),

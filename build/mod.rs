@@ -15,6 +15,7 @@
 )]
 
 pub mod builders;
+pub mod conformance;
 pub mod mock;
 pub mod pagination;
 pub mod postprocess;
@@ -105,6 +106,10 @@ pub struct Generated {
     /// `list_operations! { method => Builder, … }`: the paginated operations,
     /// for tests. Written beside the code; the library never includes it.
     pub list_operations: String,
+    /// `conformance_calls! { … }`: one call per operation with its required
+    /// parameters and body from the spec's examples, for the conformance
+    /// tests. Written beside the code; the library never includes it.
+    pub conformance_calls: String,
     /// Number of operations in the spec (all of them are generated).
     pub operations: usize,
     /// Number of component schemas in the spec as published.
@@ -259,6 +264,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     report.extend(applied.report);
 
     let lists = pagination::list_operations(&spec);
+    let conformance_calls = conformance::calls(&spec);
     let request_types = builders::request_types(&spec);
 
     let openapi: openapiv3::OpenAPI =
@@ -308,6 +314,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
         code: prettyplease::unparse(&file) + &appended,
         operation_types: operation_types_macro_call(&passes.success_types),
         list_operations: pagination::list_operations_macro_call(&paginated),
+        conformance_calls,
         report,
         operations,
         schemas,
