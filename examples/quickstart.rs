@@ -2,21 +2,31 @@
 //! severity and status.
 //!
 //! ```sh
-//! INCIDENT_IO_API_KEY=... cargo run --example quickstart
+//! cargo run --example quickstart                            # the built-in mock
+//! INCIDENT_IO_API_KEY=... cargo run --example quickstart    # your account
 //! ```
+//!
+//! Without `INCIDENT_IO_API_KEY` it runs against `incidentio::mock`, an
+//! in-process mock of the API that answers with the examples from
+//! incident.io's own API reference, so it works on a fresh machine.
 
 use incidentio::Client;
+use incidentio::mock::MockApi;
 
 #[tokio::main]
 async fn main() -> Result<(), incidentio::Error> {
-    if std::env::var_os(incidentio::API_KEY_ENV).is_none() {
+    // Kept alive until the end of `main`: the mock stops when dropped.
+    let mock;
+    let client = if std::env::var_os(incidentio::API_KEY_ENV).is_some() {
+        Client::from_env()?
+    } else {
         println!(
-            "{} is not set: set it to an incident.io API key to list your incidents",
+            "{} is not set: running against the built-in mock of the API",
             incidentio::API_KEY_ENV
         );
-        return Ok(());
-    }
-    let client = Client::from_env()?;
+        mock = MockApi::start().await;
+        mock.client()?
+    };
 
     let page = client.incidents_v2_list().page_size(10).send().await?;
     println!("{} most recent incidents:", page.incidents.len());
@@ -27,7 +37,10 @@ async fn main() -> Result<(), incidentio::Error> {
     if let Some(first) = page.incidents.first() {
         let shown = client.incidents_v2_show().id(&first.id).send().await?;
         let incident = &shown.incident;
-        let severity = incident.severity.as_ref().map_or("none", |s| s.name.as_str());
+        let severity = incident
+            .severity
+            .as_ref()
+            .map_or("none", |s| s.name.as_str());
         println!(
             "\n{}: {}\n  severity: {severity}\n  status:   {} ({})",
             incident.reference,

@@ -10,6 +10,8 @@ pub mod error;
 pub mod filter;
 mod generated;
 pub mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod operation;
 pub mod pagination;
 mod pacing;
