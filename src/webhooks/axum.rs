@@ -42,8 +42,10 @@ use super::{Verifier, WebhookError, WebhookEvent};
 /// with the state's [`Verifier`], then decodes it; it fails with a
 /// [`WebhookRejection`]. Being a body extractor, it must be the handler's
 /// last argument.
+///
+/// The fields are public, and the struct open, so that a handler's unit
+/// tests can build one directly instead of signing a request.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct VerifiedWebhook<T = WebhookEvent> {
     /// The `webhook-id`: the same on every retry of a delivery, so record
     /// it to process each delivery once.

@@ -38,13 +38,14 @@
 //!
 //! Testing a handler needs deliveries that verify: [`Verifier::sign`] and
 //! [`Verifier::signed_headers`] make them. With the `axum` feature,
-//! [`axum::VerifiedWebhook`] is an extractor that verifies and decodes.
+//! `webhooks::axum::VerifiedWebhook` is an extractor that verifies and
+//! decodes.
 //!
-//! Verification is hand-written (about 100 lines over the `hmac-sha256`
-//! crate) rather than the `standardwebhooks` crate: that crate fixes the
-//! tolerance at five minutes, reads the system clock directly, reports a
-//! malformed signature header and a mismatch as the same error, and accepts
-//! an empty secret.
+//! Verification is a little hand-written code over the `hmac-sha256` crate
+//! rather than the `standardwebhooks` crate: that crate fixes the tolerance
+//! at five minutes, reads the system clock directly, reports a malformed
+//! signature header and a mismatch as the same error, and accepts an empty
+//! secret.
 
 mod audit;
 #[cfg(feature = "axum")]
