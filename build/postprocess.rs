@@ -54,6 +54,10 @@ pub fn apply_all(
         touched: mark_deprecated_operations(file, &ops)?,
     });
     report.push(ReportLine {
+        name: "fence_doc_code_blocks",
+        touched: fence_doc_code_blocks(file),
+    });
+    report.push(ReportLine {
         name: "document_builder_parameters",
         touched: document_builder_parameters(file, spec),
     });
@@ -566,4 +570,102 @@ pub fn document_builder_parameters(file: &mut syn::File, spec: &OpenAPI) -> usiz
         });
     }
     documented
+}
+
+/// **Why:** the spec's descriptions are Markdown written for a website: code
+/// blocks indented by a tab or four spaces, or fenced without a language, hold
+/// `curl` commands and JSON. progenitor copies them into doc comments, where
+/// rustdoc takes every such block for a Rust doctest that fails to compile.
+/// This pass marks them as `text` (fenced blocks without a language, or
+/// marked `rust`, become `text`; indented blocks are fenced as `text`), so
+/// they render as what they are and `cargo test` runs only real doctests.
+/// Returns the number of doc attributes changed.
+pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
+    struct Fencer(usize);
+    impl VisitMut for Fencer {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            let syn::Meta::NameValue(meta) = &mut attr.meta else {
+                return;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(doc),
+                ..
+            }) = &meta.value
+            else {
+                return;
+            };
+            let original = doc.value();
+            let fenced = fence_markdown_code(&original);
+            if fenced != original {
+                meta.value = syn::parse_quote!(#fenced);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut fencer = Fencer(0);
+    fencer.visit_file_mut(file);
+    fencer.0
+}
+
+/// Marks every code block of a Markdown text as `text` (see
+/// [`fence_doc_code_blocks`]).
+pub fn fence_markdown_code(doc: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    let mut in_indented = false;
+    let mut previous_blank = true;
+    for line in doc.lines() {
+        let trimmed = line.trim_start();
+        let blank = trimmed.is_empty();
+        if in_fence {
+            out.push(line.to_owned());
+            in_fence = !trimmed.starts_with("```");
+            previous_blank = blank;
+            continue;
+        }
+        let indented = line.starts_with('\t') || line.starts_with("    ");
+        if in_indented {
+            if blank || indented {
+                out.push(line.to_owned());
+                continue;
+            }
+            close_indented_block(&mut out);
+            in_indented = false;
+        }
+        if let Some(info) = trimmed.strip_prefix("```") {
+            let info = info.trim();
+            let indent = &line[..line.len() - trimmed.len()];
+            if info.is_empty() || info == "rust" {
+                out.push(format!("{indent}```text"));
+            } else {
+                out.push(line.to_owned());
+            }
+            in_fence = true;
+        } else if indented && previous_blank && !blank {
+            out.push("```text".to_owned());
+            out.push(line.to_owned());
+            in_indented = true;
+        } else {
+            out.push(line.to_owned());
+        }
+        previous_blank = blank;
+    }
+    if in_indented {
+        close_indented_block(&mut out);
+    }
+    let mut text = out.join("\n");
+    if doc.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Ends an indented block turned fenced, before its trailing blank lines.
+fn close_indented_block(out: &mut Vec<String>) {
+    let trailing = out.iter().rev().take_while(|l| l.trim().is_empty()).count();
+    let at = out.len() - trailing;
+    out.insert(at, "```".to_owned());
 }

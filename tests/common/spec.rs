@@ -43,7 +43,7 @@ pub fn operations(spec: &Value) -> Vec<SpecOperation<'_>> {
 }
 
 /// The JSON success response (2xx) of an operation: its schema and example.
-pub fn json_success<'a>(op: &'a Value) -> Option<(&'a Value, Option<&'a Value>)> {
+pub fn json_success(op: &Value) -> Option<(&Value, Option<&Value>)> {
     let responses = op.get("responses")?.as_object()?;
     responses
         .iter()
