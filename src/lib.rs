@@ -13,8 +13,8 @@ pub mod hooks;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod operation;
-pub mod pagination;
 mod pacing;
+pub mod pagination;
 mod ratelimit;
 mod retry;
 pub mod tolerant;
