@@ -93,5 +93,7 @@ fn catalog_sync_upserts_the_list() {
 #[test]
 fn webhook_receiver_verifies_and_dispatches() {
     let out = run("webhook_receiver");
-    assert!(out.contains("rejected"), "{out}");
+    assert!(out.contains("msg_1: 200 opened private INC-"), "{out}");
+    assert!(out.contains("msg_2: 200 ignored new event type"), "{out}");
+    assert!(out.contains("msg_3: 400 rejected"), "{out}");
 }
