@@ -27,7 +27,7 @@ pub fn request_types(spec: &Value) -> BTreeSet<String> {
     if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
         for (_, _, op) in super::transforms::operations(paths) {
             if let Some(body) = op.get("requestBody") {
-                collect_refs(body, &mut pending);
+                super::transforms::collect_schema_refs(body, &mut pending);
             }
         }
     }
@@ -36,29 +36,10 @@ pub fn request_types(spec: &Value) -> BTreeSet<String> {
         if reached.insert(name.clone())
             && let Some(schema) = schemas.and_then(|s| s.get(&name))
         {
-            collect_refs(schema, &mut pending);
+            super::transforms::collect_schema_refs(schema, &mut pending);
         }
     }
     reached.iter().map(|name| name.to_pascal_case()).collect()
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                if key == "$ref"
-                    && let Some(name) = v
-                        .as_str()
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    out.push(name.to_owned());
-                }
-                collect_refs(v, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
 }
 
 /// **Why:** see the module documentation. Removes, for every struct not in

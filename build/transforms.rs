@@ -299,7 +299,7 @@ pub fn prune_unreachable_schemas(spec: &mut Value, keep_webhook_schemas: bool) -
 
 /// Pushes the name of every `#/components/schemas/<name>` reference in
 /// `value`, wherever it is (extensions included).
-fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, v) in map {

@@ -37,25 +37,34 @@ fn page(ids: &[&str], after: Option<&str>) -> Value {
     })
 }
 
+/// Answers `GET /v2/incidents` with `after=<cursor>` (or without `after` for
+/// `None`) with `status` and `body`.
+async fn serve<'s>(
+    server: &'s MockServer,
+    cursor: Option<&str>,
+    status: u16,
+    body: Value,
+) -> httpmock::Mock<'s> {
+    server
+        .mock_async(|when, then| {
+            let when = when.method(GET).path("/v2/incidents");
+            match cursor {
+                None => when.query_param_missing("after"),
+                Some(cursor) => when.query_param("after", cursor),
+            };
+            then.status(status).json_body(body);
+        })
+        .await
+}
+
 /// Serves `pages` in order: page 0 to a request without `after`, page n to
 /// `after=c{n}`; each page but the last points at the next.
 async fn serve_pages<'s>(server: &'s MockServer, pages: &[&[&str]]) -> Vec<httpmock::Mock<'s>> {
     let mut mocks = Vec::new();
     for (n, ids) in pages.iter().enumerate() {
         let after = (n + 1 < pages.len()).then(|| format!("c{}", n + 1));
-        let body = page(ids, after.as_deref());
-        let mock = server
-            .mock_async(|when, then| {
-                let when = when.method(GET).path("/v2/incidents");
-                if n == 0 {
-                    when.query_param_missing("after");
-                } else {
-                    when.query_param("after", format!("c{n}"));
-                }
-                then.status(200).json_body(body);
-            })
-            .await;
-        mocks.push(mock);
+        let cursor = (n > 0).then(|| format!("c{n}"));
+        mocks.push(serve(server, cursor.as_deref(), 200, page(ids, after.as_deref())).await);
     }
     mocks
 }
@@ -122,22 +131,8 @@ async fn an_empty_first_page_yields_nothing() {
 #[tokio::test]
 async fn a_repeated_cursor_ends_the_stream_with_an_error() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/incidents")
-                .query_param_missing("after");
-            then.status(200).json_body(page(&["a"], Some("c1")));
-        })
-        .await;
-    let looping = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/incidents")
-                .query_param("after", "c1");
-            then.status(200).json_body(page(&["b"], Some("c1")));
-        })
-        .await;
+    serve(&server, None, 200, page(&["a"], Some("c1"))).await;
+    let looping = serve(&server, Some("c1"), 200, page(&["b"], Some("c1"))).await;
     let client = client(&server);
     let results: Vec<_> = client.incidents_v2_list().stream().collect().await;
     assert_eq!(results.len(), 3, "two items, then the error, then the end");
@@ -156,27 +151,14 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error() {
 #[tokio::test]
 async fn an_error_mid_walk_is_yielded_once_and_ends_the_stream() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/incidents")
-                .query_param_missing("after");
-            then.status(200).json_body(page(&["a"], Some("c1")));
-        })
-        .await;
-    let failing = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/incidents")
-                .query_param("after", "c1");
-            then.status(422).json_body(json!({
-                "type": "validation_error",
-                "status": 422,
-                "request_id": "r-1",
-                "errors": [{"code": "invalid", "message": "bad cursor"}]
-            }));
-        })
-        .await;
+    serve(&server, None, 200, page(&["a"], Some("c1"))).await;
+    let envelope = json!({
+        "type": "validation_error",
+        "status": 422,
+        "request_id": "r-1",
+        "errors": [{"code": "invalid", "message": "bad cursor"}]
+    });
+    let failing = serve(&server, Some("c1"), 422, envelope).await;
     let client = client(&server);
     let results: Vec<_> = client.incidents_v2_list().stream().collect().await;
     assert_eq!(results.len(), 2);
