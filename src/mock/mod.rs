@@ -9,7 +9,7 @@
 //! error envelope, and asserts how often an operation was called:
 //!
 //! ```no_run
-//! use incidentio::mock::{ErrorBody, MockApi};
+//! use incidentio::mock::{ErrorBody, MockApi, StatusCode};
 //! use incidentio::types;
 //!
 //! # async fn run() -> Result<(), incidentio::Error> {
@@ -30,7 +30,7 @@
 //! assert_eq!(list.calls(), 2);
 //!
 //! mock.on("incidents_v2_show")?
-//!     .respond_error(http::StatusCode::NOT_FOUND, ErrorBody::not_found());
+//!     .respond_error(StatusCode::NOT_FOUND, ErrorBody::not_found());
 //! let error = client.incidents_v2_show().id("01H…").send().await.unwrap_err();
 //! assert!(error.is_not_found());
 //! # Ok(()) }
@@ -66,9 +66,12 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::StatusCode;
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 
+/// The status type the mock's responses take (the `http` crate's, as
+/// reqwest and [`Error::status`](crate::Error::status) use), re-exported
+/// so tests need no `http` dependency of their own.
+pub use http::StatusCode;
 pub use response::{ErrorBody, MockResponse};
 pub use route::{MockRequest, MockRoute};
 pub(crate) use table::mock_operations;
