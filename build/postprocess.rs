@@ -44,36 +44,33 @@ pub fn apply_all(
         .iter()
         .map(|op| (method_name(&op.id), op.clone()))
         .collect();
-    let mut report = Vec::new();
-    report.push(ReportLine {
-        name: "route_deep_object_params",
-        touched: route_deep_object_params(file, &by_method_name, deep_object_params)?,
-    });
-    report.push(ReportLine {
-        name: "mark_deprecated_operations",
-        touched: mark_deprecated_operations(file, &ops)?,
-    });
-    report.push(ReportLine {
-        name: "fence_doc_code_blocks",
-        touched: fence_doc_code_blocks(file),
-    });
-    report.push(ReportLine {
-        name: "document_builder_parameters",
-        touched: document_builder_parameters(file, spec),
-    });
+    let line = |name, touched| ReportLine { name, touched };
     let mut success_types = BTreeMap::new();
-    report.push(ReportLine {
-        name: "typed_send_errors",
-        touched: typed_send_errors(file, &mut success_types)?,
-    });
-    report.push(ReportLine {
-        name: "remove_unconfigured_constructor",
-        touched: remove_unconfigured_constructor(file)?,
-    });
-    report.push(ReportLine {
-        name: "operation_table",
-        touched: operation_table(file, &by_method_name)?,
-    });
+    // In order: each pass may rely on the shape the previous ones left.
+    let report = vec![
+        line(
+            "route_deep_object_params",
+            route_deep_object_params(file, &by_method_name, deep_object_params)?,
+        ),
+        line(
+            "mark_deprecated_operations",
+            mark_deprecated_operations(file, &ops)?,
+        ),
+        line("fence_doc_code_blocks", fence_doc_code_blocks(file)),
+        line(
+            "document_builder_parameters",
+            document_builder_parameters(file, spec),
+        ),
+        line(
+            "typed_send_errors",
+            typed_send_errors(file, &mut success_types)?,
+        ),
+        line(
+            "remove_unconfigured_constructor",
+            remove_unconfigured_constructor(file)?,
+        ),
+        line("operation_table", operation_table(file, &by_method_name)?),
+    ];
     Ok(Passes {
         report,
         success_types,
