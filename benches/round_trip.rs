@@ -5,8 +5,9 @@
 //!   default configuration (auth, user agent, timeout, retry policy,
 //!   tracing span, rate-limit capture), except that pacing's bucket is too
 //!   large ever to empty (see `common::default_client`);
-//! - `client_no_pacing_no_retries`: the same with pacing and retries
-//!   turned off, to attribute their share;
+//! - `client_no_pacing_no_retries`, `client_no_pacing`,
+//!   `client_no_retries`: the same with pacing, retries or both turned off,
+//!   to attribute their share;
 //! - `bare_reqwest`: the same request with reqwest (same TLS setup, a
 //!   bearer header) and `serde_json::from_slice` into the same
 //!   `IncidentsShowResultV2`: the floor the client adds to;
@@ -34,6 +35,8 @@ const PERCENTILE_REQUESTS: usize = 20_000;
 struct Fixture {
     client: incidentio::Client,
     lean_client: incidentio::Client,
+    no_pacing_client: incidentio::Client,
+    no_retries_client: incidentio::Client,
     http: reqwest::Client,
     bare_url: String,
     httpmock_url: String,
@@ -60,16 +63,24 @@ impl Fixture {
         });
 
         let base = server.base_url();
-        let lean_client = incidentio::Client::builder()
-            .api_key("bench-key")
-            .base_url(&base)
-            .pacing(incidentio::Pacing::disabled())
-            .retry_policy(incidentio::RetryPolicy::disabled())
-            .build()
-            .expect("build the lean client");
+        let configured = |pacing: bool, retries: bool| {
+            let mut builder = incidentio::Client::builder()
+                .api_key("bench-key")
+                .base_url(&base)
+                .pacing(incidentio::Pacing::new(u32::MAX, 1e12));
+            if !pacing {
+                builder = builder.pacing(incidentio::Pacing::disabled());
+            }
+            if !retries {
+                builder = builder.retry_policy(incidentio::RetryPolicy::disabled());
+            }
+            builder.build().expect("build the client")
+        };
         Fixture {
             client: common::default_client(&base),
-            lean_client,
+            lean_client: configured(false, false),
+            no_pacing_client: configured(false, true),
+            no_retries_client: configured(true, false),
             http: common::bare_http_client(),
             bare_url: format!("{base}/v2/incidents/{INCIDENT_ID}"),
             httpmock_url: httpmock.url(format!("/v2/incidents/{INCIDENT_ID}")),
@@ -108,6 +119,8 @@ impl Fixture {
         match variant {
             Variant::Client => self.client(&self.client).await,
             Variant::LeanClient => self.client(&self.lean_client).await,
+            Variant::NoPacing => self.client(&self.no_pacing_client).await,
+            Variant::NoRetries => self.client(&self.no_retries_client).await,
             Variant::Bare => self.bare(&self.bare_url).await,
             Variant::BareHttpmock => self.bare(&self.httpmock_url).await,
         }
@@ -118,13 +131,17 @@ impl Fixture {
 enum Variant {
     Client,
     LeanClient,
+    NoPacing,
+    NoRetries,
     Bare,
     BareHttpmock,
 }
 
-const VARIANTS: [(Variant, &str); 4] = [
+const VARIANTS: [(Variant, &str); 6] = [
     (Variant::Client, "client"),
     (Variant::LeanClient, "client_no_pacing_no_retries"),
+    (Variant::NoPacing, "client_no_pacing"),
+    (Variant::NoRetries, "client_no_retries"),
     (Variant::Bare, "bare_reqwest"),
     (Variant::BareHttpmock, "bare_reqwest_httpmock"),
 ];
@@ -150,10 +167,13 @@ fn percentiles(rt: &tokio::runtime::Runtime, fixture: &Fixture, requests: usize)
                 fixture.run(variant).await;
             }
         }
-        for _ in 0..requests {
-            for (i, (variant, _)) in VARIANTS.iter().enumerate() {
+        // Each round starts with the next variant, so that none always runs
+        // right after the same neighbour (caches, scheduler wake-ups).
+        for round in 0..requests {
+            for k in 0..VARIANTS.len() {
+                let i = (round + k) % VARIANTS.len();
                 let started = Instant::now();
-                std::hint::black_box(fixture.run(*variant).await);
+                std::hint::black_box(fixture.run(VARIANTS[i].0).await);
                 samples[i].push(started.elapsed());
             }
         }
@@ -166,7 +186,10 @@ fn percentiles(rt: &tokio::runtime::Runtime, fixture: &Fixture, requests: usize)
             [at(s, 0.50), at(s, 0.90), at(s, 0.99)]
         })
         .collect();
-    let bare = table[2];
+    let bare = table[VARIANTS
+        .iter()
+        .position(|(v, _)| matches!(v, Variant::Bare))
+        .expect("bare_reqwest is a variant")];
     println!("\nround_trip percentiles, {requests} interleaved requests per variant");
     println!(
         "{:<30} {:>9} {:>9} {:>9}   ratio to bare_reqwest p50 / p90 / p99",
