@@ -3,7 +3,8 @@
 //! `x-webhooks` holds two kinds of entry, each a path-item-like object whose
 //! `get` response schema is the delivery body:
 //! - `/x-webhooks/<event_type>`: webhook events, delivered as
-//!   `{"event_type": "<event_type>", "<event_type>": {…}}`;
+//!   `{"event_type": "<event_type>", "<event_type>": {…payload…}}`, listed
+//!   with the generated type of their payload;
 //! - `/x-audit-logs/<action>.<version>`: audit-log entries, delivered as
 //!   `{"action": "<action>", "version": <version>, …}`.
 //!
@@ -32,9 +33,11 @@ pub fn event_lists(spec: &Value) -> String {
         };
         if let Some(event_type) = key.strip_prefix(EVENT_PREFIX) {
             let variant = event_type.replace('.', "_").to_pascal_case();
-            events.push(format!(
-                "    {event_type:?} => {variant}(types::{body_type}),\n"
-            ));
+            let payload = payload_type(spec, entry, event_type).map_or_else(
+                || "::serde_json::Value".to_owned(),
+                |t| format!("types::{t}"),
+            );
+            events.push(format!("    {event_type:?} => {variant}({payload}),\n"));
         } else if let Some(name) = key.strip_prefix(AUDIT_PREFIX)
             && let Some((action, version)) = name.rsplit_once('.')
             && let Ok(version) = version.parse::<u32>()
@@ -54,10 +57,33 @@ pub fn event_lists(spec: &Value) -> String {
     out
 }
 
+/// The generated type of an event's payload: the body's property named after
+/// the event type, when it is a `$ref` (it always is today; otherwise the
+/// payload stays JSON).
+fn payload_type(spec: &Value, entry: &Value, event_type: &str) -> Option<String> {
+    let body = spec.pointer(body_ref(entry)?.trim_start_matches('#'))?;
+    let payload = body
+        .get("properties")?
+        .get(event_type)?
+        .get("$ref")?
+        .as_str()?;
+    Some(
+        payload
+            .strip_prefix("#/components/schemas/")?
+            .to_pascal_case(),
+    )
+}
+
 /// The generated type name of the entry's body: its `$ref` target, named as
 /// typify names component schemas.
 fn body_type(entry: &Value) -> Option<String> {
-    let target = entry
+    let name = body_ref(entry)?.strip_prefix("#/components/schemas/")?;
+    Some(name.to_pascal_case())
+}
+
+/// The `$ref` of the entry's body schema.
+fn body_ref(entry: &Value) -> Option<&str> {
+    entry
         .get("get")?
         .get("responses")?
         .as_object()?
@@ -68,7 +94,5 @@ fn body_type(entry: &Value) -> Option<String> {
                 .get("schema")?
                 .get("$ref")
         })?
-        .as_str()?;
-    let name = target.strip_prefix("#/components/schemas/")?;
-    Some(name.to_pascal_case())
+        .as_str()
 }

@@ -103,14 +103,13 @@ async fn receive(
     body: &[u8],
 ) -> Result<String, Rejected> {
     Ok(match verifier.verify_event(body, headers)? {
-        WebhookEvent::PublicIncidentIncidentCreatedV2(event) => {
-            let incident = event.public_incident_incident_created_v2;
+        WebhookEvent::PublicIncidentIncidentCreatedV2(incident) => {
             format!("opened {}: {}", incident.reference, incident.name)
         }
         // Private incidents arrive as an id only: fetch the rest with a
         // key allowed to see private incidents.
-        WebhookEvent::PrivateIncidentIncidentCreatedV2(event) => {
-            let id = event.private_incident_incident_created_v2.id;
+        WebhookEvent::PrivateIncidentIncidentCreatedV2(resource) => {
+            let id = resource.id;
             let shown = client.incidents_v2_show().id(&id).send().await?;
             format!(
                 "opened private {}: {}",

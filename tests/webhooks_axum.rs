@@ -27,7 +27,7 @@ fn verifier() -> Verifier {
 
 async fn on_event(webhook: VerifiedWebhook) -> String {
     let name = match &webhook.payload {
-        WebhookEvent::ScheduleDeletedV1(deleted) => deleted.schedule_deleted_v1.name.clone(),
+        WebhookEvent::ScheduleDeletedV1(schedule) => schedule.name.clone(),
         other => format!("other: {}", other.event_type()),
     };
     format!("{} {} {}", webhook.id, webhook.timestamp, name)

@@ -10,8 +10,8 @@
 //! use incidentio::webhooks::{Verifier, WebhookEvent, axum::VerifiedWebhook};
 //!
 //! async fn on_webhook(webhook: VerifiedWebhook) {
-//!     if let WebhookEvent::PublicIncidentIncidentCreatedV2(event) = webhook.payload {
-//!         println!("{} opened", event.public_incident_incident_created_v2.reference);
+//!     if let WebhookEvent::PublicIncidentIncidentCreatedV2(incident) = webhook.payload {
+//!         println!("{} opened", incident.reference);
 //!     }
 //! }
 //!

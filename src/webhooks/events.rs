@@ -14,14 +14,13 @@
 /// listed becomes `Unknown`, so an event type added after the build never
 /// fails to decode.
 macro_rules! webhook_events {
-    ($($event_type:literal => $variant:ident($body:ty),)*) => {
+    ($($event_type:literal => $variant:ident($payload:ty),)*) => {
         /// A webhook delivery from incident.io, decoded by its `event_type`.
         ///
         /// Every delivery body is `{"event_type": "<type>", "<type>": {…}}`.
         /// Each event type of the spec this crate was built from has a
-        /// variant carrying the generated body type, whose field named after
-        /// the event type (`public_incident_incident_created_v2` for
-        /// `public_incident.incident_created_v2`) is the payload. Event types
+        /// variant carrying the generated type of its payload (the body's
+        /// field named after the event type). Event types
         /// added later arrive as [`WebhookEvent::Unknown`] with the raw JSON,
         /// so a new event never makes a handler fail: log or ignore it.
         ///
@@ -44,8 +43,8 @@ macro_rules! webhook_events {
         #[non_exhaustive]
         pub enum WebhookEvent {
             $(
-                #[doc = concat!("`", $event_type, "`: the payload is the body's `", $event_type, "` field.")]
-                $variant($body),
+                #[doc = concat!("`", $event_type, "`, with its payload (the body's `", $event_type, "` field).")]
+                $variant($payload),
             )*
             /// An event type the spec this crate was built from does not
             /// list (or an entry it lists under another name).
@@ -91,7 +90,7 @@ macro_rules! webhook_events {
             ) -> ::std::result::Result<Self, $crate::webhooks::WebhookError> {
                 let event_type = $crate::webhooks::string_field(&body, "event_type")?;
                 match event_type.as_str() {
-                    $($event_type => $crate::webhooks::decode_value(body).map(Self::$variant),)*
+                    $($event_type => $crate::webhooks::decode_field(body, $event_type).map(Self::$variant),)*
                     _ => Ok(Self::Unknown { event_type, body }),
                 }
             }
@@ -103,7 +102,13 @@ macro_rules! webhook_events {
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
-                    $(Self::$variant(body) => ::serde::Serialize::serialize(body, serializer),)*
+                    $(Self::$variant(payload) => {
+                        use ::serde::ser::SerializeMap;
+                        let mut body = serializer.serialize_map(Some(2))?;
+                        body.serialize_entry("event_type", $event_type)?;
+                        body.serialize_entry($event_type, payload)?;
+                        body.end()
+                    })*
                     Self::Unknown { body, .. } => ::serde::Serialize::serialize(body, serializer),
                 }
             }

@@ -26,8 +26,7 @@
 //!
 //! // Per request: the raw body bytes and the request's headers.
 //! match verifier.verify_event(body, headers)? {
-//!     WebhookEvent::PublicIncidentIncidentCreatedV2(event) => {
-//!         let incident = event.public_incident_incident_created_v2;
+//!     WebhookEvent::PublicIncidentIncidentCreatedV2(incident) => {
 //!         println!("{} opened: {}", incident.reference, incident.name);
 //!     }
 //!     other => println!("not handled: {}", other.event_type()),
@@ -77,6 +76,28 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Webhoo
 /// Converts parsed JSON into `T`, reporting the JSON path of a failure.
 pub(crate) fn decode_value<T: DeserializeOwned>(body: Value) -> Result<T, WebhookError> {
     serde_path_to_error::deserialize(body).map_err(path_error)
+}
+
+/// Takes `body[field]` and converts it into `T`, reporting failures at
+/// `field.<path>`: the payload of a webhook event.
+pub(crate) fn decode_field<T: DeserializeOwned>(
+    body: Value,
+    field: &str,
+) -> Result<T, WebhookError> {
+    let payload = match body {
+        Value::Object(mut map) => map.remove(field),
+        _ => None,
+    }
+    .ok_or_else(|| WebhookError::decode(field, format!("missing the `{field}` payload")))?;
+    serde_path_to_error::deserialize(payload).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." {
+            field.to_owned()
+        } else {
+            format!("{field}.{path}")
+        };
+        WebhookError::decode(path, error.inner().to_string())
+    })
 }
 
 fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebhookError {

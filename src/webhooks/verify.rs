@@ -63,8 +63,8 @@ type Clock = dyn Fn() -> SystemTime + Send + Sync;
 /// fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
 ///     let verifier = Verifier::new(&std::env::var("INCIDENT_IO_WEBHOOK_SECRET")?)?;
 ///     match verifier.verify_event(body, headers)? {
-///         WebhookEvent::PublicIncidentIncidentCreatedV2(created) => {
-///             println!("new incident: {}", created.public_incident_incident_created_v2.name);
+///         WebhookEvent::PublicIncidentIncidentCreatedV2(incident) => {
+///             println!("new incident: {}", incident.name);
 ///         }
 ///         other => println!("ignoring {}", other.event_type()),
 ///     }
