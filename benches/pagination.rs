@@ -9,7 +9,9 @@
 //!   pagination: `.after(cursor).page_size(250).send()` until the cursor
 //!   runs out. The target is `stream` within 5% of it.
 //!
-//! Each walk checks that it saw every incident, so a bench that stopped
+//! Criterion measures each walk in turn; an interleaved pass after it
+//! alternates them and prints medians and ratios, which the machine's
+//! changing load cannot tilt. Each walk checks that it saw every incident, so a bench that stopped
 //! early cannot look fast. Peak memory is measured by the separate
 //! `pagination_memory` bench (it needs a counting allocator, which would
 //! tax the timings here).
@@ -17,6 +19,8 @@
 mod common;
 
 use criterion::{Criterion, Throughput};
+use std::time::{Duration, Instant};
+
 use futures_util::TryStreamExt;
 
 const TOTAL: u64 = 10_000;
@@ -119,8 +123,80 @@ fn pagination(c: &mut Criterion) {
 // A plain `main` rather than `criterion_group!`/`criterion_main!`: the
 // macros generate an undocumented `pub fn`, which the crate's
 // `missing_docs` lint rejects.
+/// The walks of the interleaved pass, by name.
+const WALKS: [&str; 4] = ["hand_loop", "stream", "stream_prefetch", "pages"];
+
+async fn walk(client: &incidentio::Client, name: &str) -> u64 {
+    let list = || client.incidents_v2_list().page_size(PAGE_SIZE as i64);
+    match name {
+        "hand_loop" => hand_loop(client, PAGE_SIZE).await,
+        "stream" => drain(list().stream()).await,
+        "stream_prefetch" => drain(list().paginate().prefetch(true).items()).await,
+        _ => list()
+            .pages()
+            .try_fold(
+                0,
+                |seen, page| async move { Ok(seen + page.items.len() as u64) },
+            )
+            .await
+            .expect("the page stream walks every page"),
+    }
+}
+
+/// Criterion runs one walk's samples after the other's, so a change in the
+/// machine's load between them shows up as a difference between walks.
+/// This pass alternates the walks (rotating which goes first) and prints
+/// each one's median with its ratio to `hand_loop`.
+fn interleaved(rounds: usize) {
+    let rt = common::runtime();
+    let server = common::incidents_server(common::Template::from_spec(), TOTAL);
+    let client = common::default_client(&server.base_url());
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); WALKS.len()];
+    rt.block_on(async {
+        for name in WALKS {
+            walk(&client, name).await;
+        }
+        for round in 0..rounds {
+            for k in 0..WALKS.len() {
+                let i = (round + k) % WALKS.len();
+                let started = Instant::now();
+                let seen = walk(&client, WALKS[i]).await;
+                times[i].push(started.elapsed());
+                assert_eq!(seen, TOTAL, "the walk must see every incident");
+            }
+        }
+    });
+    let medians: Vec<Duration> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_unstable();
+            t[t.len() / 2]
+        })
+        .collect();
+    println!("\npagination, {TOTAL} incidents by {PAGE_SIZE}, {rounds} interleaved rounds");
+    println!(
+        "{:<16} {:>10} {:>10} {:>10} {:>12}   ratio to hand_loop (time)",
+        "walk", "min ms", "median ms", "max ms", "items/s"
+    );
+    for (i, name) in WALKS.iter().enumerate() {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "{name:<16} {:>10.1} {:>10.1} {:>10.1} {:>12.0}   {:.3}",
+            ms(times[i][0]),
+            ms(medians[i]),
+            ms(times[i][times[i].len() - 1]),
+            TOTAL as f64 / medians[i].as_secs_f64(),
+            medians[i].as_secs_f64() / medians[0].as_secs_f64()
+        );
+    }
+}
+
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     pagination(&mut criterion);
     criterion.final_summary();
+    // `cargo bench` passes `--bench`; under `cargo test --benches` one
+    // round proves the pass works.
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+    interleaved(if bench_mode { 15 } else { 1 });
 }
