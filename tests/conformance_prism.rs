@@ -187,13 +187,16 @@ macro_rules! operation_types {
 use incidentio::types;
 include!(concat!(env!("OUT_DIR"), "/operation_types.rs"));
 
-/// Idle connections are dropped before Node's 5 s keep-alive timeout, so
-/// the pool never reuses a socket Prism is closing (a reset that says
-/// nothing about the crate, and that retries would hide in real use).
+/// A fresh connection per request. Prism answers on one Node event loop;
+/// generating a large random body (`Alert Sources V2#List` returns up to
+/// 1.4 MB) blocks it for seconds, after which Node's 5 s keep-alive timer
+/// fires before it reads a request already waiting on a reused socket, and
+/// resets it. That says nothing about the crate (whose retries would resend
+/// such a GET in real use), so no socket is reused.
 fn http() -> reqwest::Client {
     incidentio::http_client_builder()
         .unwrap()
-        .pool_idle_timeout(Duration::from_secs(1))
+        .pool_max_idle_per_host(0)
         .build()
         .expect("HTTP client")
 }
