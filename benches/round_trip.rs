@@ -11,6 +11,8 @@
 //! - `bare_reqwest`: the same request with reqwest (same TLS setup, a
 //!   bearer header) and `serde_json::from_slice` into the same
 //!   `IncidentsShowResultV2`: the floor the client adds to;
+//! - `bare_reqwest_timeout`: `bare_reqwest` with the client's default
+//!   per-request timeout (60 s), which arms a tokio timer on every request;
 //! - `bare_reqwest_httpmock`: `bare_reqwest` against httpmock instead of
 //!   the bench's own server, to show what the server choice costs.
 //!
@@ -98,14 +100,12 @@ impl Fixture {
             .into_inner()
     }
 
-    async fn bare(&self, url: &str) -> IncidentsShowResultV2 {
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth("bench-key")
-            .send()
-            .await
-            .expect("the bare request succeeds");
+    async fn bare(&self, url: &str, timeout: bool) -> IncidentsShowResultV2 {
+        let mut request = self.http.get(url).bearer_auth("bench-key");
+        if timeout {
+            request = request.timeout(incidentio::DEFAULT_TIMEOUT);
+        }
+        let response = request.send().await.expect("the bare request succeeds");
         assert!(
             response.status().is_success(),
             "status {}",
@@ -121,8 +121,9 @@ impl Fixture {
             Variant::LeanClient => self.client(&self.lean_client).await,
             Variant::NoPacing => self.client(&self.no_pacing_client).await,
             Variant::NoRetries => self.client(&self.no_retries_client).await,
-            Variant::Bare => self.bare(&self.bare_url).await,
-            Variant::BareHttpmock => self.bare(&self.httpmock_url).await,
+            Variant::Bare => self.bare(&self.bare_url, false).await,
+            Variant::BareTimeout => self.bare(&self.bare_url, true).await,
+            Variant::BareHttpmock => self.bare(&self.httpmock_url, false).await,
         }
     }
 }
@@ -134,15 +135,17 @@ enum Variant {
     NoPacing,
     NoRetries,
     Bare,
+    BareTimeout,
     BareHttpmock,
 }
 
-const VARIANTS: [(Variant, &str); 6] = [
+const VARIANTS: [(Variant, &str); 7] = [
     (Variant::Client, "client"),
     (Variant::LeanClient, "client_no_pacing_no_retries"),
     (Variant::NoPacing, "client_no_pacing"),
     (Variant::NoRetries, "client_no_retries"),
     (Variant::Bare, "bare_reqwest"),
+    (Variant::BareTimeout, "bare_reqwest_timeout"),
     (Variant::BareHttpmock, "bare_reqwest_httpmock"),
 ];
 
