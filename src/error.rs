@@ -233,16 +233,34 @@ fn decode_error<T: serde::de::DeserializeOwned>(
         Err(error) => Error::Decode {
             operation,
             path: error.path().to_string(),
-            message: error.into_inner().to_string(),
+            message: bounded(error.into_inner().to_string()),
         },
         // The fast decode failed but the slow one did not (cannot happen
         // with serde_json, but never panic over it): report the first error.
         Ok(_) => Error::Decode {
             operation,
             path: ".".into(),
-            message: fast_error.to_string(),
+            message: bounded(fast_error.to_string()),
         },
     }
+}
+
+/// How much of a decode error's message an error keeps. serde quotes the
+/// offending value whole: a huge string in a bad body would otherwise make a
+/// huge error, and put the response's data into every log line that prints it.
+const DECODE_MESSAGE_LIMIT: usize = 512;
+
+/// `message`, cut to [`DECODE_MESSAGE_LIMIT`] bytes on a character boundary.
+fn bounded(mut message: String) -> String {
+    if message.len() > DECODE_MESSAGE_LIMIT {
+        let mut end = DECODE_MESSAGE_LIMIT;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push_str("… (truncated)");
+    }
+    message
 }
 
 /// How many bytes of a body that is not the envelope an error keeps: enough

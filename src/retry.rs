@@ -12,9 +12,11 @@ use reqwest::{Method, StatusCode};
 ///   without acting on it. The client waits what the API asked for
 ///   (`Retry-After`, in seconds or as an HTTP date, else the error body's
 ///   `rate_limit.retry_after`), plus up to 10% jitter.
-/// - **502, 503, 504 and connection failures or timeouts**, only for `GET`,
-///   `HEAD`, `PUT` and `DELETE`: sending those twice has the same effect as
-///   once. A `POST` or `PATCH` is never retried after it may have reached the
+/// - **502, 503, 504 and connection failures or timeouts** before a response
+///   arrives, only for `GET`, `HEAD`, `PUT` and `DELETE`: sending those twice
+///   has the same effect as once. (A success response whose body breaks off
+///   afterwards is reported as an error, not retried: the body is read after
+///   the retry loop has handed the response over.) A `POST` or `PATCH` is never retried after it may have reached the
 ///   server, since the first one may have created an incident.
 ///
 /// Waits without a server-given delay use exponential backoff with full
