@@ -11,23 +11,13 @@
 //! from what the incident is about (here: a deploy id), not from a random
 //! number drawn per attempt.
 
-use incidentio::Client;
 use incidentio::mock::MockApi;
 use incidentio::types::{IncidentsCreatePayloadV2Mode, IncidentsCreatePayloadV2Visibility};
 
 #[tokio::main]
 async fn main() -> Result<(), incidentio::Error> {
-    let mock;
-    let client = if std::env::var_os(incidentio::API_KEY_ENV).is_some() {
-        Client::from_env()?
-    } else {
-        println!(
-            "{} is not set: running against the built-in mock of the API",
-            incidentio::API_KEY_ENV
-        );
-        mock = MockApi::start().await;
-        mock.client()?
-    };
+    // The real API with INCIDENT_IO_API_KEY set, else the built-in mock.
+    let (client, _mock) = MockApi::real_or_mock().await?;
 
     let deploy_id = "deploy-2024-12-02-4711";
     let created = client

@@ -13,23 +13,13 @@
 use std::collections::BTreeMap;
 
 use futures_util::TryStreamExt;
-use incidentio::Client;
 use incidentio::filter::Filter;
 use incidentio::mock::MockApi;
 
 #[tokio::main]
 async fn main() -> Result<(), incidentio::Error> {
-    let mock;
-    let client = if std::env::var_os(incidentio::API_KEY_ENV).is_some() {
-        Client::from_env()?
-    } else {
-        println!(
-            "{} is not set: running against the built-in mock of the API",
-            incidentio::API_KEY_ENV
-        );
-        mock = MockApi::start().await;
-        mock.client()?
-    };
+    // The real API with INCIDENT_IO_API_KEY set, else the built-in mock.
+    let (client, _mock) = MockApi::real_or_mock().await?;
 
     let since = chrono::Utc::now() - chrono::Duration::days(7);
     let mut alerts = client

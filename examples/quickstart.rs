@@ -10,23 +10,13 @@
 //! in-process mock of the API that answers with the examples from
 //! incident.io's own API reference, so it works on a fresh machine.
 
-use incidentio::Client;
 use incidentio::mock::MockApi;
 
 #[tokio::main]
 async fn main() -> Result<(), incidentio::Error> {
     // Kept alive until the end of `main`: the mock stops when dropped.
-    let mock;
-    let client = if std::env::var_os(incidentio::API_KEY_ENV).is_some() {
-        Client::from_env()?
-    } else {
-        println!(
-            "{} is not set: running against the built-in mock of the API",
-            incidentio::API_KEY_ENV
-        );
-        mock = MockApi::start().await;
-        mock.client()?
-    };
+    // The real API with INCIDENT_IO_API_KEY set, else the built-in mock.
+    let (client, _mock) = MockApi::real_or_mock().await?;
 
     let page = client.incidents_v2_list().page_size(10).send().await?;
     println!("{} most recent incidents:", page.incidents.len());

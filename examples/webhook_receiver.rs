@@ -24,17 +24,8 @@ const DEMO_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mock;
-    let client = if std::env::var_os(incidentio::API_KEY_ENV).is_some() {
-        Client::from_env()?
-    } else {
-        println!(
-            "{} is not set: running against the built-in mock of the API",
-            incidentio::API_KEY_ENV
-        );
-        mock = MockApi::start().await;
-        mock.client()?
-    };
+    // The real API with INCIDENT_IO_API_KEY set, else the built-in mock.
+    let (client, _mock) = MockApi::real_or_mock().await?;
     // Once, at startup: a malformed secret fails here, not per request.
     let secret = std::env::var("INCIDENT_IO_WEBHOOK_SECRET").unwrap_or(DEMO_SECRET.to_owned());
     let verifier = Verifier::new(&secret)?;

@@ -107,6 +107,32 @@ struct Routes {
 }
 
 impl MockApi {
+    /// A client for the real API when `INCIDENT_IO_API_KEY` is set;
+    /// otherwise it says so in one line on stdout, starts the mock and
+    /// returns a client for it, with the mock (keep it alive as long as the
+    /// client is used). This is what the crate's examples run on, so that a
+    /// newcomer's first `cargo run --example quickstart` works with no key and
+    /// no network.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), incidentio::Error> {
+    /// let (client, _mock) = incidentio::mock::MockApi::real_or_mock().await?;
+    /// let page = client.incidents_v2_list().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn real_or_mock() -> Result<(Client, Option<MockApi>), Error> {
+        if std::env::var_os(crate::API_KEY_ENV).is_some() {
+            return Ok((Client::from_env()?, None));
+        }
+        println!(
+            "{} is not set: running against the built-in mock of the API",
+            crate::API_KEY_ENV
+        );
+        let mock = MockApi::start().await;
+        let client = mock.client()?;
+        Ok((client, Some(mock)))
+    }
+
     /// Starts a mock serving every operation's example.
     ///
     /// httpmock keeps a pool of servers (25 by default, the
