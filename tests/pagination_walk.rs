@@ -69,6 +69,17 @@ async fn serve_pages<'s>(server: &'s MockServer, pages: &[&[&str]]) -> Vec<httpm
     mocks
 }
 
+/// Every incident of an unfiltered walk with `stream()`, failing the test on
+/// an error.
+async fn every_incident(client: &incidentio::Client) -> Vec<incidentio::types::IncidentV2> {
+    client
+        .incidents_v2_list()
+        .stream()
+        .try_collect()
+        .await
+        .expect("walk")
+}
+
 fn ids(incidents: &[incidentio::types::IncidentV2]) -> Vec<&str> {
     incidents.iter().map(|i| i.id.as_str()).collect()
 }
@@ -78,12 +89,7 @@ async fn a_three_page_walk_yields_every_item_once_in_order() {
     let server = MockServer::start_async().await;
     let mocks = serve_pages(&server, &[&["a", "b"], &["c", "d"], &["e"]]).await;
     let client = client(&server);
-    let items: Vec<_> = client
-        .incidents_v2_list()
-        .stream()
-        .try_collect()
-        .await
-        .expect("walk");
+    let items = every_incident(&client).await;
     assert_eq!(ids(&items), ["a", "b", "c", "d", "e"]);
     for mock in mocks {
         mock.assert_calls_async(1).await;
@@ -118,12 +124,7 @@ async fn an_empty_first_page_yields_nothing() {
         })
         .await;
     let client = client(&server);
-    let items: Vec<_> = client
-        .incidents_v2_list()
-        .stream()
-        .try_collect()
-        .await
-        .expect("walk");
+    let items = every_incident(&client).await;
     assert!(items.is_empty());
     mock.assert_calls_async(1).await;
 }
@@ -236,12 +237,7 @@ async fn the_page_size_defaults_to_the_spec_maximum() {
         })
         .await;
     let client = client(&server);
-    let items: Vec<_> = client
-        .incidents_v2_list()
-        .stream()
-        .try_collect()
-        .await
-        .expect("walk");
+    let items = every_incident(&client).await;
     assert_eq!(items.len(), 1);
     mock.assert_calls_async(1).await;
 }
