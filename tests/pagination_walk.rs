@@ -248,12 +248,7 @@ async fn prefetch_yields_the_same_items_in_the_same_order() {
     let pages: &[&[&str]] = &[&["a", "b", "c"], &["d", "e"], &["f"], &["g", "h"]];
     let mocks = serve_pages(&server, pages).await;
     let client = client(&server);
-    let plain: Vec<_> = client
-        .incidents_v2_list()
-        .stream()
-        .try_collect()
-        .await
-        .expect("walk");
+    let plain = every_incident(&client).await;
     let prefetched: Vec<_> = client
         .incidents_v2_list()
         .paginate()
