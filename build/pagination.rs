@@ -176,7 +176,8 @@ pub fn paginate_list_operations(
             page_size_is_optional(builder, ident).ok_or_else(|| CodegenError::PostProcess {
                 what: format!("builder {ident} has no `page_size` field"),
             })?;
-        builder.extend(list_request_items(ident, list, optional));
+        let fields = own_client(builder, ident)?;
+        builder.extend(list_request_items(ident, list, optional, &fields));
         added.push((list.method_name.clone(), ident.to_string()));
     }
     Ok(added)
@@ -196,7 +197,85 @@ fn page_size_is_optional(builder: &[syn::Item], ident: &syn::Ident) -> Option<bo
     Some(quote!(#ty).to_string().contains("Option"))
 }
 
-fn list_request_items(ident: &syn::Ident, list: &ListOperation, optional: bool) -> Vec<syn::Item> {
+/// **Why:** a list builder borrows its client (`client: &'a Client`), so its
+/// requests cannot outlive the caller's stack frame, and prefetch cannot
+/// hand the next page's request to the runtime (`tokio::spawn` needs
+/// `'static`), which is what makes it overlap with whatever the consumer
+/// awaits. This pass makes the field a `Cow<'a, Client>`: borrowed as
+/// before when built by `client.incidents_v2_list()`, owned (a cheap
+/// clone: the client is reference-counted) in the `'static` copy that
+/// `ListRequest::into_owned` makes. Returns the builder's other field names.
+fn own_client(builder: &mut [syn::Item], ident: &syn::Ident) -> Result<Vec<syn::Ident>, CodegenError> {
+    let missing = |what: &str| CodegenError::PostProcess {
+        what: format!("list builder {ident}: {what}"),
+    };
+    let fields = builder
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Struct(s) if &s.ident == ident => Some(&mut s.fields),
+            _ => None,
+        })
+        .ok_or_else(|| missing("no struct"))?;
+    let mut others = Vec::new();
+    let mut found = false;
+    for field in fields.iter_mut() {
+        let name = field.ident.clone().ok_or_else(|| missing("unnamed field"))?;
+        if name == "client" {
+            field.ty = syn::parse_quote!(::std::borrow::Cow<'a, super::Client>);
+            found = true;
+        } else {
+            others.push(name);
+        }
+    }
+    if !found {
+        return Err(missing("no `client` field"));
+    }
+    // `new(client: &'a Client)` stores it borrowed.
+    let mut rewritten = false;
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if !matches!(&*block.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| &s.ident == ident))
+        {
+            continue;
+        }
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "new"
+            {
+                let mut borrow = BorrowClient(false);
+                syn::visit_mut::VisitMut::visit_block_mut(&mut borrow, &mut f.block);
+                rewritten |= borrow.0;
+            }
+        }
+    }
+    if !rewritten {
+        return Err(missing("`new` does not store `client: client`"));
+    }
+    Ok(others)
+}
+
+/// In a builder's `new`, `Self { client: client, .. }` →
+/// `Self { client: Cow::Borrowed(client), .. }`.
+struct BorrowClient(bool);
+
+impl syn::visit_mut::VisitMut for BorrowClient {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        if matches!(&field.member, syn::Member::Named(n) if n == "client") {
+            field.expr = syn::parse_quote!(::std::borrow::Cow::Borrowed(client));
+            field.colon_token.get_or_insert_with(Default::default);
+            self.0 = true;
+        }
+    }
+}
+
+fn list_request_items(
+    ident: &syn::Ident,
+    list: &ListOperation,
+    optional: bool,
+    fields: &[syn::Ident],
+) -> Vec<syn::Item> {
     let is_set = if optional {
         quote!(matches!(self.page_size, Ok(Some(_))))
     } else {
@@ -249,6 +328,15 @@ fn list_request_items(ident: &syn::Ident, list: &ListOperation, optional: bool) 
 
                 fn with_page_size(self, page_size: u64) -> Self {
                     self.page_size(page_size)
+                }
+
+                type Owned = #ident<'static>;
+
+                fn into_owned(self) -> #ident<'static> {
+                    #ident {
+                        client: ::std::borrow::Cow::Owned(self.client.into_owned()),
+                        #(#fields: self.#fields,)*
+                    }
                 }
 
                 fn send_page(

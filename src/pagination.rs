@@ -39,11 +39,15 @@
 //! # Prefetch
 //!
 //! With [`Paginator::prefetch`], the request for the next page is sent as
-//! soon as the current page arrives and is driven each time the consumer
-//! asks for an item, so a consumer doing work per item is not serialised
-//! behind the network. It is off by default: a consumer that stops early
-//! (`take(n)`, a search that finds its match) would pay one request it never
-//! uses, against the same rate limit as everything else; turn it on for full
+//! soon as the current page arrives, as a task on the tokio runtime, so it
+//! makes progress whatever the consumer awaits meanwhile (a database write,
+//! another API call): a consumer doing work per page is not serialised
+//! behind the network. The items and their order are the same; dropping the
+//! stream aborts the request in flight, and nothing is fetched after it.
+//! (Outside a tokio runtime the request is driven only while the stream is
+//! polled.) It is off by default: a consumer that stops early (`take(n)`, a
+//! search that finds its match) would pay one request it never uses,
+//! against the same rate limit as everything else; turn it on for full
 //! walks with per-item work.
 
 use std::collections::{HashSet, VecDeque};
@@ -104,6 +108,11 @@ pub trait ListRequest<'a>: Clone + Send + Sized + 'a {
     fn with_after(self, after: String) -> Self;
     /// The builder with `page_size` set.
     fn with_page_size(self, page_size: u64) -> Self;
+    /// The same builder owning (a clone of) its client, so its requests can
+    /// run on the runtime while the consumer does something else.
+    type Owned: ListRequest<'static, Page = Self::Page, Item = Self::Item>;
+    /// This builder as [`ListRequest::Owned`].
+    fn into_owned(self) -> Self::Owned;
     /// Sends the request for one page.
     fn send_page(
         self,
@@ -178,16 +187,43 @@ impl<'a, R: ListRequest<'a>> Paginator<'a, R> {
 type PageResult<P> = Result<ResponseValue<P>, Error>;
 type PageFuture<'a, P> = Pin<Box<dyn Future<Output = PageResult<P>> + Send + 'a>>;
 
-/// The request for the next page: not yet answered, or answered while the
-/// consumer was busy (prefetch).
+/// The request for the next page: not yet answered, running on the
+/// runtime (prefetch), or answered while the consumer was busy.
 enum Next<'a, P> {
     InFlight(PageFuture<'a, P>),
+    Spawned(Background<P>),
     Ready(PageResult<P>),
+}
+
+/// A page request running as a runtime task; aborted when dropped, so a
+/// dropped stream fetches nothing more.
+struct Background<P>(tokio::task::JoinHandle<PageResult<P>>);
+
+impl<P> Drop for Background<P> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<P> Background<P> {
+    async fn join(mut self) -> PageResult<P> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => Err(Error::InvalidArgument(
+                "a prefetched page request was cancelled: the tokio runtime is shutting down"
+                    .into(),
+            )),
+        }
+    }
 }
 
 /// The state of one walk over a list operation.
 struct Walk<'a, R: ListRequest<'a>> {
     request: R,
+    /// With prefetch inside a tokio runtime: the owned copy whose page
+    /// requests are spawned, and the runtime to spawn them on.
+    background: Option<(R::Owned, tokio::runtime::Handle)>,
     next: Option<Next<'a, R::Page>>,
     seen: HashSet<String>,
     prefetch: bool,
@@ -197,14 +233,38 @@ struct Walk<'a, R: ListRequest<'a>> {
 
 impl<'a, R: ListRequest<'a>> Walk<'a, R> {
     fn new(request: R, prefetch: bool) -> Self {
-        let first = Box::pin(request.clone().send_page());
-        Self {
+        let background = prefetch
+            .then(tokio::runtime::Handle::try_current)
+            .and_then(Result::ok)
+            .map(|runtime| (request.clone().into_owned(), runtime));
+        let mut walk = Self {
             request,
-            next: Some(Next::InFlight(first)),
+            background,
+            next: None,
             seen: HashSet::new(),
             prefetch,
             pending_error: None,
+        };
+        walk.next = Some(walk.start(None));
+        walk
+    }
+
+    /// Starts the request for the page after `after` (the first page for
+    /// `None`): on the runtime with prefetch, else as a future polled with
+    /// the stream.
+    fn start(&self, after: Option<String>) -> Next<'a, R::Page> {
+        if let Some((owned, runtime)) = &self.background {
+            let request = match after {
+                Some(after) => owned.clone().with_after(after),
+                None => owned.clone(),
+            };
+            return Next::Spawned(Background(runtime.spawn(request.send_page())));
         }
+        let request = match after {
+            Some(after) => self.request.clone().with_after(after),
+            None => self.request.clone(),
+        };
+        Next::InFlight(Box::pin(request.send_page()))
     }
 
     /// The next page, `None` when the walk is over.
@@ -215,6 +275,7 @@ impl<'a, R: ListRequest<'a>> Walk<'a, R> {
         }
         let result = match self.next.take()? {
             Next::InFlight(future) => future.await,
+            Next::Spawned(task) => task.join().await,
             Next::Ready(result) => result,
         };
         let page = match result {
@@ -232,21 +293,16 @@ impl<'a, R: ListRequest<'a>> Walk<'a, R> {
                 });
             }
             Some(after) => {
-                let future = Box::pin(
-                    self.request
-                        .clone()
-                        .with_after(after.to_owned())
-                        .send_page(),
-                );
-                self.next = Some(Next::InFlight(future));
+                self.next = Some(self.start(Some(after.to_owned())));
                 self.drive_prefetch().await;
             }
         }
         Some(Ok(page))
     }
 
-    /// With prefetch on, polls the next page's request once, without
-    /// waiting: enough to send it, and to collect its answer when it is in.
+    /// With prefetch on outside a runtime, polls the next page's request
+    /// once, without waiting: enough to send it, and to collect its answer
+    /// when it is in. (A spawned request needs no polling.)
     async fn drive_prefetch(&mut self) {
         if !self.prefetch {
             return;
