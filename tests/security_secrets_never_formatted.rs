@@ -6,11 +6,17 @@
 //! and `log` records (reqwest's and hyper's own, at trace level), captured
 //! for the whole run.
 //!
-//! `client_redaction.rs` and `client_tracing.rs` check the key in each of
-//! these places separately; this test captures everything at once, adds
-//! the success path, dependency logs and the webhook secret.
+//! `tests/it/client/redaction.rs` and `tests/it/client/tracing_spans.rs`
+//! check the key in each of these places separately; this test captures
+//! everything at once, adds the success path, dependency logs and the
+//! webhook secret.
 
-#[path = "common/raw_http.rs"]
+// A test binary of its own, not a module of `tests/it/`: it installs a
+// `log` logger for the whole process (`log` has no scoped logger) and
+// raises the global `log` level to trace, to capture everything reqwest and
+// hyper log for the whole run. In the shared binary it would capture (and
+// slow) every other test's logging.
+#[path = "it/common/raw_http.rs"]
 mod raw_http;
 
 use std::fmt;

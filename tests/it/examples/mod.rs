@@ -1,0 +1,3 @@
+//! The crate's examples (`examples/`), run as processes.
+
+mod run;

@@ -1,0 +1,6 @@
+//! The generated client against the spec it was generated from: every
+//! operation, every example, the service features.
+
+mod examples;
+mod features_in_sync;
+mod operations;

@@ -1,0 +1,5 @@
+//! `incidentio::mock`, the in-process mock of the API (feature `mock`).
+
+mod error_envelopes;
+mod examples;
+mod overrides;

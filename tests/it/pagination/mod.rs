@@ -1,0 +1,5 @@
+//! The generated `stream()` / `pages()` / `paginate()` of cursor-paginated
+//! list operations.
+
+mod item_types;
+mod walk;
