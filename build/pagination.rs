@@ -205,7 +205,10 @@ fn page_size_is_optional(builder: &[syn::Item], ident: &syn::Ident) -> Option<bo
 /// before when built by `client.incidents_v2_list()`, owned (a cheap
 /// clone: the client is reference-counted) in the `'static` copy that
 /// `ListRequest::into_owned` makes. Returns the builder's other field names.
-fn own_client(builder: &mut [syn::Item], ident: &syn::Ident) -> Result<Vec<syn::Ident>, CodegenError> {
+fn own_client(
+    builder: &mut [syn::Item],
+    ident: &syn::Ident,
+) -> Result<Vec<syn::Ident>, CodegenError> {
     let missing = |what: &str| CodegenError::PostProcess {
         what: format!("list builder {ident}: {what}"),
     };
@@ -219,7 +222,10 @@ fn own_client(builder: &mut [syn::Item], ident: &syn::Ident) -> Result<Vec<syn::
     let mut others = Vec::new();
     let mut found = false;
     for field in fields.iter_mut() {
-        let name = field.ident.clone().ok_or_else(|| missing("unnamed field"))?;
+        let name = field
+            .ident
+            .clone()
+            .ok_or_else(|| missing("unnamed field"))?;
         if name == "client" {
             field.ty = syn::parse_quote!(::std::borrow::Cow<'a, super::Client>);
             found = true;

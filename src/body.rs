@@ -69,7 +69,7 @@ pub(crate) async fn read_limited(
 }
 
 /// Turns a generated `send_raw()` result into the caller's typed response:
-/// the error mapping of [`Error::from_progenitor`], the body limit, then a
+/// the error mapping of `Error::from_progenitor`, the body limit, then a
 /// decode into `T`. Called by every generated `send()` (with the operation's
 /// type) and `send_json()` (with `serde_json::Value`).
 #[doc(hidden)]
@@ -118,7 +118,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     operation,
                     path: ".".into(),
                     message: "the body is not valid UTF-8".into(),
-                    body: body.clone(),
+                    body: crate::error::FailedBody::new(body.clone()),
                 },
             });
         }

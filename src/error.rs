@@ -82,7 +82,7 @@ pub enum Error {
         /// What was wrong there.
         message: String,
         /// The whole body that failed to decode.
-        body: bytes::Bytes,
+        body: FailedBody,
     },
     /// A success body was larger than the client's
     /// [`max_body_size`](crate::ClientBuilder::max_body_size). Reading
@@ -200,7 +200,7 @@ impl Error {
     /// ```
     pub fn body(&self) -> Option<&[u8]> {
         match self {
-            Error::Decode { body, .. } => Some(body),
+            Error::Decode { body, .. } => Some(&body.0),
             _ => None,
         }
     }
@@ -219,8 +219,10 @@ impl Error {
     }
 
     /// Converts progenitor's error for operation `operation` (its method
-    /// name) into this crate's, reading the API's error envelope.
-    pub(crate) async fn from_progenitor(
+    /// name) into this crate's, reading the API's error envelope. Used by
+    /// every generated `send()` (through `crate::body::finish`).
+    #[doc(hidden)]
+    pub async fn from_progenitor(
         operation: &'static str,
         error: progenitor_client::Error<()>,
     ) -> Error {
@@ -233,7 +235,7 @@ impl Error {
                 operation,
                 path: ".".into(),
                 message: bounded(error.to_string()),
-                body,
+                body: FailedBody(body),
             },
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
                 Error::from_reqwest(operation, e)
@@ -275,7 +277,7 @@ pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
             operation,
             path: error.path().to_string(),
             message: bounded(error.into_inner().to_string()),
-            body: body.clone(),
+            body: FailedBody(body.clone()),
         },
         // The fast decode failed but the slow one did not (cannot happen
         // with serde_json, but never panic over it): report the first error.
@@ -283,8 +285,39 @@ pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
             operation,
             path: ".".into(),
             message: bounded(fast_error.to_string()),
-            body: body.clone(),
+            body: FailedBody(body.clone()),
         },
+    }
+}
+
+/// The body of an [`Error::Decode`], kept whole (shared with the response,
+/// not copied) for [`Error::body`]. Its `Debug` shows only the size, so that
+/// logging an error with `{:?}` never dumps the response's data.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FailedBody(bytes::Bytes);
+
+impl FailedBody {
+    pub(crate) fn new(body: bytes::Bytes) -> Self {
+        FailedBody(body)
+    }
+
+    /// The body's bytes.
+    ///
+    /// ```no_run
+    /// # async fn run(client: incidentio::Client) {
+    /// if let Err(incidentio::Error::Decode { body, .. }) = client.incidents_v2_list().send().await {
+    ///     eprintln!("undecodable body of {} bytes", body.as_bytes().len());
+    /// }
+    /// # }
+    /// ```
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for FailedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FailedBody({} bytes)", self.0.len())
     }
 }
 

@@ -94,9 +94,9 @@ pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<Page<T>, Error>> +
 /// reason to implement it by hand.
 pub trait ListRequest<'a>: Clone + Send + Sized + 'a {
     /// The response type of one page.
-    type Page: Send + 'a;
+    type Page: Send + 'static;
     /// The type of one item.
-    type Item: Send + 'a;
+    type Item: Send + 'static;
     /// The generated method name of the operation, for errors.
     const OPERATION: &'static str;
     /// The spec's `maximum` for `page_size`, if it gives one.

@@ -276,6 +276,7 @@ async fn undecodable_success_body_names_the_json_path() {
             operation,
             path,
             message,
+            ..
         } => {
             assert_eq!(*operation, "severities_v1_list");
             assert_eq!(path, "severities[0].id");

@@ -4,6 +4,7 @@
 mod auth_header;
 mod concurrency;
 mod errors;
+mod escape_hatches;
 mod fault_injection;
 mod filters;
 mod from_env;

@@ -9,12 +9,11 @@ use incidentio::mock::{MOCK_API_KEY, MockApi};
 
 /// Decodes a raw response exactly as every generated `send()` does.
 async fn through_client_error(response: reqwest::Response) -> incidentio::Error {
-    incidentio::Error::from_progenitor::<()>(
+    incidentio::Error::from_progenitor(
         "raw",
-        Err(progenitor_client::Error::UnexpectedResponse(response)),
+        progenitor_client::Error::UnexpectedResponse(response),
     )
     .await
-    .unwrap_err()
 }
 
 fn first_code(error: &incidentio::Error) -> &str {

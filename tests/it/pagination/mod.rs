@@ -2,4 +2,5 @@
 //! list operations.
 
 mod item_types;
+mod prefetch_overlap;
 mod walk;

@@ -8,8 +8,7 @@
 //! server time and 200 ms of work each, are printed for information: about
 //! 1.2 s with prefetch, 2 s without.)
 
-#[path = "common/spec.rs"]
-mod spec;
+use crate::common::spec;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -145,11 +144,7 @@ async fn a_dropped_prefetching_stream_fetches_nothing_more() {
     let log = Arc::new(Mutex::new(Vec::new()));
     serve(&server, &log).await;
     let client = client(&server);
-    let mut pages = client
-        .incidents_v2_list()
-        .paginate()
-        .prefetch(true)
-        .pages();
+    let mut pages = client.incidents_v2_list().paginate().prefetch(true).pages();
     pages.try_next().await.expect("page").expect("first page");
     drop(pages);
     let at_drop = log.lock().unwrap().len();

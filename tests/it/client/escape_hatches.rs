@@ -3,17 +3,12 @@
 //! keeps, the body-size limit, success bodies broken mid-read, and retries
 //! of creates that carry their idempotency key.
 
-mod common;
-#[path = "common/raw_http.rs"]
-mod raw_http;
-#[path = "common/spec.rs"]
-mod spec;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
+use crate::common::{raw_http, spec};
 use httpmock::prelude::*;
 use incidentio::{Client, Error, Method, Pacing};
 use raw_http::{After, RawServer, Received, Reply};
@@ -261,7 +256,7 @@ async fn a_body_that_is_not_utf8_is_a_decode_error() {
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities");
             then.status(200)
-                .body(b"{\"severities\":[\"\xff\"]}".to_vec());
+                .body(b"{\"severities\":[\"\xff\"]}");
         })
         .await;
     let error = client(&server)
