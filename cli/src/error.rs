@@ -1,0 +1,152 @@
+//! The CLI's errors and their exit codes.
+
+use serde_json::{Value, json};
+
+/// Exit code: the command succeeded.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the API answered with an error status.
+pub const EXIT_API: i32 = 1;
+/// Exit code: the command line was wrong; nothing was sent.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: transport, timeout or a response that did not decode.
+pub const EXIT_TRANSPORT: i32 = 3;
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The command line was wrong (nothing was sent).
+    #[error("{0}")]
+    Usage(String),
+    /// The library reported an error.
+    #[error(transparent)]
+    Api(#[from] incidentio::Error),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+    /// TEMPORARY (until the raw-request API): a non-2xx answer.
+    #[error("{status} {}", temp_message(envelope.as_ref()))]
+    TempApi {
+        /// The HTTP status.
+        status: u16,
+        /// The error envelope, when the body was JSON.
+        envelope: Option<Value>,
+    },
+    /// TEMPORARY (until the raw-request API): transport failure.
+    #[error("transport error: {0}")]
+    TempTransport(String),
+    /// The response was not the JSON expected.
+    #[error("cannot decode the response: {0}")]
+    Decode(String),
+}
+
+impl CliError {
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::Usage(message.into())
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Api(incidentio::Error::Api(_)) => EXIT_API,
+            CliError::Api(incidentio::Error::InvalidArgument(_)) => EXIT_USAGE,
+            CliError::TempApi { .. } => EXIT_API,
+            CliError::Api(_)
+            | CliError::Io(_)
+            | CliError::Decode(_)
+            | CliError::TempTransport(_) => EXIT_TRANSPORT,
+        }
+    }
+
+    /// The error as a JSON object, for `--output json|ndjson`.
+    pub fn to_json(&self) -> Value {
+        let kind = match self {
+            CliError::Usage(_) => "usage_error",
+            CliError::Api(incidentio::Error::Api(_)) => "api_error",
+            CliError::Api(incidentio::Error::Timeout { .. }) => "timeout",
+            CliError::Api(incidentio::Error::Transport { .. }) => "transport_error",
+            CliError::Api(incidentio::Error::Decode { .. }) | CliError::Decode(_) => "decode_error",
+            CliError::Api(incidentio::Error::RepeatedCursor { .. }) => "repeated_cursor",
+            CliError::Api(_) => "invalid_argument",
+            CliError::Io(_) => "io_error",
+            CliError::TempApi { .. } => "api_error",
+            CliError::TempTransport(_) => "transport_error",
+        };
+        let mut out = json!({
+            "message": self.to_string(),
+            "exit_code": self.exit_code(),
+            "type": kind,
+        });
+        if let CliError::Api(error) = self {
+            if let Some(status) = error.status() {
+                out["status"] = status.as_u16().into();
+                out["retryable"] = (status.as_u16() == 429 || status.is_server_error()).into();
+            } else {
+                out["retryable"] = matches!(
+                    error,
+                    incidentio::Error::Timeout { .. } | incidentio::Error::Transport { .. }
+                )
+                .into();
+            }
+            if let Some(id) = error.request_id() {
+                out["request_id"] = id.into();
+            }
+            if let Some(envelope) = error.api_error().and_then(|a| a.envelope.as_ref()) {
+                if let Ok(Value::Object(env)) = serde_json::to_value(envelope) {
+                    if let Some(t) = env.get("type") {
+                        out["type"] = t.clone();
+                    }
+                    if let Some(errors) = env.get("errors") {
+                        out["errors"] = errors.clone();
+                    }
+                }
+            }
+        } else if let CliError::TempApi { status, envelope } = self {
+            out["status"] = (*status).into();
+            out["retryable"] = (*status == 429 || *status >= 500).into();
+            if let Some(env) = envelope {
+                for key in ["type", "request_id", "errors"] {
+                    if let Some(v) = env.get(key) {
+                        out[key] = v.clone();
+                    }
+                }
+            }
+        } else {
+            out["retryable"] = matches!(self, CliError::TempTransport(_)).into();
+        }
+        out
+    }
+}
+
+/// TEMPORARY: the one-line message of an error envelope.
+fn temp_message(envelope: Option<&Value>) -> String {
+    let Some(env) = envelope else {
+        return String::new();
+    };
+    let mut text = env
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("error")
+        .to_owned();
+    if let Some(first) = env
+        .get("errors")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        text.push_str(": ");
+        text.push_str(
+            first
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        if let Some(field) = first.pointer("/source/field").and_then(Value::as_str) {
+            text.push_str(&format!(" ({field})"));
+        }
+    }
+    if let Some(id) = env.get("request_id").and_then(Value::as_str) {
+        text.push_str(&format!(" [request {id}]"));
+    }
+    text
+}
