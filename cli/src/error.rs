@@ -92,13 +92,12 @@ impl CliError {
             if let Some(id) = error.request_id() {
                 out["request_id"] = id.into();
             }
-            if let Some(envelope) = error.api_error().and_then(|a| a.envelope.as_ref()) {
-                if let Ok(Value::Object(env)) = serde_json::to_value(envelope) {
-                    if let Some(t) = env.get("type") {
-                        out["type"] = t.clone();
-                    }
-                    if let Some(errors) = env.get("errors") {
-                        out["errors"] = errors.clone();
+            if let Some(envelope) = error.api_error().and_then(|a| a.envelope.as_ref())
+                && let Ok(Value::Object(env)) = serde_json::to_value(envelope)
+            {
+                for key in ["type", "errors"] {
+                    if let Some(v) = env.get(key) {
+                        out[key] = v.clone();
                     }
                 }
             }
