@@ -19,6 +19,7 @@ pub mod conformance;
 pub mod mock;
 pub mod pagination;
 pub mod postprocess;
+pub mod replay;
 pub mod transforms;
 pub mod webhooks;
 
@@ -260,6 +261,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     if options.mock {
         appended.push_str(&mock::operation_table(&spec));
     }
+    let replay_keys = replay::replay_safe_creates(&spec);
     let applied = transforms::apply_all(&mut spec, options.webhooks, options.tolerant_enums);
     report.extend(applied.report);
 
@@ -296,7 +298,12 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
         what: format!("generated tokens do not parse: {e}"),
     })?;
 
-    let passes = postprocess::apply_all(&mut file, &openapi, &applied.deep_object_params)?;
+    let passes = postprocess::apply_all(
+        &mut file,
+        &openapi,
+        &applied.deep_object_params,
+        &replay_keys,
+    )?;
     report.extend(passes.report);
     report.push(ReportLine {
         name: "prune_response_builders",

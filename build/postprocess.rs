@@ -21,6 +21,8 @@ pub struct SpecOperation {
     path: String,
     tags: Vec<String>,
     deprecated: bool,
+    /// The body property the API de-duplicates this create on, if any.
+    replay_key: Option<String>,
 }
 
 /// What the passes learnt about the generated code, beyond their counts.
@@ -38,8 +40,12 @@ pub fn apply_all(
     file: &mut syn::File,
     spec: &OpenAPI,
     deep_object_params: &BTreeSet<(String, String)>,
+    replay_keys: &BTreeMap<String, String>,
 ) -> Result<Passes, CodegenError> {
-    let ops = spec_operations(spec);
+    let mut ops = spec_operations(spec);
+    for op in &mut ops {
+        op.replay_key = replay_keys.get(&op.id).cloned();
+    }
     let by_method_name: BTreeMap<String, SpecOperation> = ops
         .iter()
         .map(|op| (method_name(&op.id), op.clone()))
@@ -85,6 +91,7 @@ fn spec_operations(spec: &OpenAPI) -> Vec<SpecOperation> {
             path: path.to_owned(),
             tags: op.tags.clone(),
             deprecated: op.deprecated,
+            replay_key: None,
         })
         .collect()
 }
@@ -364,7 +371,12 @@ pub fn operation_table(
             path,
             tags,
             deprecated,
+            replay_key,
         } = op;
+        let replay_key = match replay_key {
+            Some(key) => quote!(Some(#key)),
+            None => quote!(None),
+        };
         quote! {
             crate::Operation {
                 id: #id,
@@ -373,6 +385,7 @@ pub fn operation_table(
                 path: #path,
                 tags: &[#(#tags),*],
                 deprecated: #deprecated,
+                idempotency_key: #replay_key,
             }
         }
     });
@@ -387,11 +400,21 @@ pub fn operation_table(
 
 /// **Why:** progenitor's `send()` returns `progenitor_client::Error<()>`,
 /// where a refused request is an unread `reqwest::Response` and a body that
-/// does not decode says nothing of where. This pass renames each builder's
-/// generated `send` to a private `send_raw`, and adds a `send` that returns
-/// the crate's own `crate::Error` through `crate::Error::from_progenitor`,
-/// which reads the API's error envelope. Fails if a `send` does not have the
-/// `Result<ResponseValue<T>, Error<_>>` shape it rewrites.
+/// does not decode says nothing of where; it decodes with
+/// `serde_json::from_slice` (UTF-8 checked inside every string) and reads
+/// the body after the hooks' retry loop, so a body broken mid-read is never
+/// retried and a huge one is never bounded. This pass renames each
+/// builder's generated `send` to a private `send_raw` that stops at the
+/// success response (`Ok(response)` in place of its decode), and adds:
+///
+/// - `send()`, which decodes into the operation's type through
+///   `crate::body::finish` (the crate's own `crate::Error`: the API's error
+///   envelope, the body limit, a decode error with the JSON path and body);
+/// - `send_json()`, the same call with the body untyped, for a caller whose
+///   typed decode fails because the API sent what the spec does not declare.
+///
+/// Fails if a `send` does not have the `Result<ResponseValue<T>, Error<_>>`
+/// shape it rewrites, or decodes its success in a way it does not know.
 pub fn typed_send_errors(
     file: &mut syn::File,
     success_types: &mut BTreeMap<String, String>,
@@ -409,36 +432,58 @@ pub fn typed_send_errors(
                 unreachable!("position() matched a fn");
             };
             let Some(success) = response_value_type(&raw.sig.output) else {
-                failure = Some(raw.sig.output.clone());
+                failure = Some(format!(
+                    "a generated send() returns `{}`, not Result<ResponseValue<T>, Error<_>>",
+                    {
+                        let output = &raw.sig.output;
+                        quote!(#output)
+                    }
+                ));
                 return;
             };
             let mut operation = OperationInfoFinder(None);
             operation.visit_impl_item_fn(raw);
             let operation = operation.0.unwrap_or_default();
+            let mut stop = StopAtSuccessResponse(0);
+            stop.visit_block_mut(&mut raw.block);
+            if stop.0 == 0 {
+                failure = Some(format!(
+                    "the generated send() of {operation} decodes its success in an unknown way"
+                ));
+                return;
+            }
             success_types.insert(operation.clone(), quote!(#success).to_string());
             let docs: Vec<syn::Attribute> = raw.attrs.clone();
             raw.sig.ident = syn::parse_quote!(send_raw);
+            raw.sig.output = syn::parse_quote!(-> Result<reqwest::Response, Error<()>>);
             raw.vis = syn::Visibility::Inherited;
             raw.attrs.retain(|a| !a.path().is_ident("doc"));
             block.items.push(syn::parse_quote! {
                 #(#docs)*
                 /// Sends the request. Errors are [`crate::Error`]: the API's
-                /// error envelope, a transport failure, a timeout, or a body
-                /// that does not match its type (with the JSON path).
+                /// error envelope, a transport failure, a timeout, a body over
+                /// the size limit, or a body that does not match its type
+                /// (with the JSON path, and the body).
                 pub async fn send(self) -> ::std::result::Result<ResponseValue<#success>, crate::Error> {
-                    crate::Error::from_progenitor(#operation, self.send_raw().await).await
+                    crate::body::finish(#operation, self.send_raw().await).await
+                }
+            });
+            block.items.push(syn::parse_quote! {
+                /// Sends the request like `send()` (the same retries, pacing
+                /// and errors) and returns the body as untyped JSON, every
+                /// field kept: for data the spec does not (yet) declare, or
+                /// when the typed decode fails.
+                pub async fn send_json(
+                    self,
+                ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
+                    crate::body::finish(#operation, self.send_raw().await).await
                 }
             });
             rewritten += 1;
         });
     }
-    if let Some(output) = failure {
-        return Err(CodegenError::PostProcess {
-            what: format!(
-                "a generated send() returns `{}`, not Result<ResponseValue<T>, Error<_>>",
-                quote!(#output)
-            ),
-        });
+    if let Some(what) = failure {
+        return Err(CodegenError::PostProcess { what });
     }
     if rewritten == 0 {
         return Err(CodegenError::PostProcess {
@@ -446,6 +491,52 @@ pub fn typed_send_errors(
         });
     }
     Ok(rewritten)
+}
+
+/// Replaces a generated `send`'s success decode,
+/// `ResponseValue::from_response(response).await` or
+/// `Ok(ResponseValue::empty(response))`, with `Ok(response)`, counting
+/// replacements.
+struct StopAtSuccessResponse(usize);
+
+impl StopAtSuccessResponse {
+    fn is_response_value_call(expr: &syn::Expr, function: &str) -> bool {
+        let syn::Expr::Call(call) = expr else {
+            return false;
+        };
+        let syn::Expr::Path(path) = &*call.func else {
+            return false;
+        };
+        let names: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        names.ends_with(&["ResponseValue".to_owned(), function.to_owned()])
+    }
+}
+
+impl VisitMut for StopAtSuccessResponse {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        let replace = match &*expr {
+            syn::Expr::Await(awaited) => {
+                Self::is_response_value_call(&awaited.base, "from_response")
+            }
+            syn::Expr::Call(call) => {
+                matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Ok"))
+                    && call.args.len() == 1
+                    && Self::is_response_value_call(&call.args[0], "empty")
+            }
+            _ => false,
+        };
+        if replace {
+            *expr = syn::parse_quote!(Ok(response));
+            self.0 += 1;
+        } else {
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
 }
 
 /// `T` in `-> Result<ResponseValue<T>, …>`.

@@ -95,6 +95,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     pacing: Pacing,
     http: Option<reqwest::Client>,
+    max_body_size: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -109,6 +110,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("pacing", &self.pacing)
             .field("custom_http_client", &self.http.is_some())
+            .field("max_body_size", &self.max_body_size)
             .finish()
     }
 }
@@ -180,6 +182,25 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest success body accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), 64 MiB).
+    /// A larger one fails with [`Error::BodyTooLarge`] as soon as it passes
+    /// the limit (or at once, when its `Content-Length` says so): reading
+    /// stops there, so a runaway response cannot exhaust memory. Error
+    /// bodies are always read whole; they are small.
+    ///
+    /// ```no_run
+    /// let client = incidentio::Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .max_body_size(8 * 1024 * 1024)
+    ///     .build()?;
+    /// # Ok::<(), incidentio::Error>(())
+    /// ```
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
     /// Uses an existing `reqwest::Client` (for a proxy, custom TLS roots or
     /// a shared connection pool); start from [`http_client_builder`]. The key, user agent and per-attempt
     /// timeout are still set on every request; its connect timeout and TLS
@@ -237,7 +258,15 @@ impl ClientBuilder {
                     ))
                 })?,
         };
-        let runtime = Runtime::new(authorization, user_agent, Some(timeout), self.retry, pacer);
+        let runtime = Runtime::new(
+            authorization,
+            user_agent,
+            Some(timeout),
+            self.retry,
+            pacer,
+            self.max_body_size
+                .unwrap_or(crate::body::DEFAULT_MAX_BODY_SIZE),
+        );
         Ok(crate::Client::new_with_client(&base_url, http, runtime))
     }
 }

@@ -15,7 +15,6 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
-use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +66,12 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// A success body did not match the type the spec declares for it.
+    ///
+    /// The body that failed is kept ([`Error::body`]) so the caller can log
+    /// it or fall back to reading it untyped; it is bounded by the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size), and shared,
+    /// not copied. `Display` shows only the path and a message cut to 512
+    /// bytes.
     #[error("cannot decode the response of {operation} at `{path}`: {message}")]
     Decode {
         /// The generated method that was called.
@@ -76,6 +81,19 @@ pub enum Error {
         path: String,
         /// What was wrong there.
         message: String,
+        /// The whole body that failed to decode.
+        body: bytes::Bytes,
+    },
+    /// A success body was larger than the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size). Reading
+    /// stopped at the limit, so memory stayed bounded; the request is not
+    /// retried (it would be as large again).
+    #[error("the response of {operation} is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The generated method that was called.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// An argument or configuration value was invalid: a missing required
     /// parameter, a malformed base URL, an unset API key. Nothing was sent.
@@ -166,6 +184,27 @@ impl Error {
         self.api_error().and_then(|api| api.retry_after)
     }
 
+    /// The success body that failed to decode, for an [`Error::Decode`]:
+    /// log it, or read it untyped (`serde_json::from_slice`) when the API
+    /// sent something the spec does not declare.
+    ///
+    /// ```no_run
+    /// # async fn run(client: incidentio::Client) {
+    /// if let Err(e) = client.incidents_v2_list().send().await
+    ///     && let Some(body) = e.body()
+    /// {
+    ///     let untyped: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    ///     eprintln!("{e}; the API sent {} bytes: {untyped}", body.len());
+    /// }
+    /// # }
+    /// ```
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Decode { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
     /// The generated method whose call failed, when known.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
@@ -173,45 +212,47 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
             | Error::RepeatedCursor { operation, .. } => Some(operation),
             Error::InvalidArgument(_) => None,
         }
     }
 
-    /// Converts progenitor's result for operation `operation` (its method
-    /// name) into this crate's. Called by every generated `send()`.
-    #[doc(hidden)]
-    pub async fn from_progenitor<T: serde::de::DeserializeOwned>(
+    /// Converts progenitor's error for operation `operation` (its method
+    /// name) into this crate's, reading the API's error envelope.
+    pub(crate) async fn from_progenitor(
         operation: &'static str,
-        result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
-    ) -> Result<ResponseValue<T>, Error> {
+        error: progenitor_client::Error<()>,
+    ) -> Error {
         use progenitor_client::Error as P;
-        match result {
-            Ok(value) => Ok(value),
-            Err(P::UnexpectedResponse(response)) => {
-                Err(ApiError::from_response(operation, response).await)
+        match error {
+            P::UnexpectedResponse(response) => ApiError::from_response(operation, response).await,
+            // Not produced by the generated code (bodies are decoded by
+            // `crate::body`), but mapped rather than assumed away.
+            P::InvalidResponsePayload(body, error) => Error::Decode {
+                operation,
+                path: ".".into(),
+                message: bounded(error.to_string()),
+                body,
+            },
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                Error::from_reqwest(operation, e)
             }
-            Err(P::InvalidResponsePayload(body, error)) => {
-                Err(decode_error::<T>(operation, &body, &error))
+            P::InvalidRequest(message) | P::Custom(message) => {
+                Error::InvalidArgument(format!("{operation}: {message}"))
             }
-            Err(P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e)) => {
-                Err(Error::from_reqwest(operation, e))
-            }
-            Err(P::InvalidRequest(message) | P::Custom(message)) => {
-                Err(Error::InvalidArgument(format!("{operation}: {message}")))
-            }
-            Err(P::ErrorResponse(value)) => Err(Error::Api(Box::new(ApiError {
+            P::ErrorResponse(value) => Error::Api(Box::new(ApiError {
                 status: value.status(),
                 operation,
                 envelope: None,
                 body: String::new(),
                 retry_after: parse_retry_after(value.headers(), SystemTime::now()),
                 rate_limit: RateLimit::from_headers(value.headers()),
-            }))),
+            })),
         }
     }
 
-    fn from_reqwest(operation: &'static str, error: reqwest::Error) -> Error {
+    pub(crate) fn from_reqwest(operation: &'static str, error: reqwest::Error) -> Error {
         let source = error.without_url();
         if source.is_timeout() {
             Error::Timeout { operation, source }
@@ -223,9 +264,9 @@ impl Error {
 
 /// The body decoded fast and failed; decode again with path tracking to say
 /// where. Only the failure path pays for the tracking.
-fn decode_error<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
     operation: &'static str,
-    body: &[u8],
+    body: &bytes::Bytes,
     fast_error: &serde_json::Error,
 ) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -234,6 +275,7 @@ fn decode_error<T: serde::de::DeserializeOwned>(
             operation,
             path: error.path().to_string(),
             message: bounded(error.into_inner().to_string()),
+            body: body.clone(),
         },
         // The fast decode failed but the slow one did not (cannot happen
         // with serde_json, but never panic over it): report the first error.
@@ -241,6 +283,7 @@ fn decode_error<T: serde::de::DeserializeOwned>(
             operation,
             path: ".".into(),
             message: bounded(fast_error.to_string()),
+            body: body.clone(),
         },
     }
 }
@@ -297,7 +340,10 @@ impl ApiError {
         self.envelope.as_ref()?.request_id.as_deref()
     }
 
-    async fn from_response(operation: &'static str, response: reqwest::Response) -> Error {
+    pub(crate) async fn from_response(
+        operation: &'static str,
+        response: reqwest::Response,
+    ) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = match response.bytes().await {

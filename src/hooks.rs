@@ -33,6 +33,7 @@ struct Shared {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     pacer: Option<Pacer>,
+    max_body_size: usize,
     last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
@@ -45,6 +46,7 @@ impl fmt::Debug for Runtime {
             .field("timeout", &shared.timeout)
             .field("retry", &shared.retry)
             .field("pacing", &shared.pacer.is_some())
+            .field("max_body_size", &shared.max_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -56,6 +58,7 @@ impl Runtime {
         timeout: Option<Duration>,
         retry: RetryPolicy,
         pacer: Option<Pacer>,
+        max_body_size: usize,
     ) -> Self {
         Runtime {
             shared: Arc::new(Shared {
@@ -64,6 +67,7 @@ impl Runtime {
                 timeout,
                 retry,
                 pacer,
+                max_body_size,
                 last_rate_limit: Mutex::new(None),
             }),
         }
@@ -134,6 +138,20 @@ impl Runtime {
     }
 }
 
+/// What the retry loop needs to know of one call besides its request.
+pub(crate) struct Call<'a> {
+    /// The generated method name (or `request` for a raw request): the
+    /// pacing bucket, and the operation errors name.
+    pub(crate) method_name: &'static str,
+    /// The span's `operation`: the spec's id, or `raw GET /v2/…`.
+    pub(crate) operation: &'a str,
+    /// The span's `path`: the path template (or the raw path).
+    pub(crate) path: &'a str,
+    /// The request body's field that the API de-duplicates on, when the
+    /// operation has one (see [`crate::Operation::idempotency_key`]).
+    pub(crate) idempotency_key: Option<&'static str>,
+}
+
 impl ClientHooks<Runtime> for crate::Client {
     /// Sends the request, pacing each attempt and retrying per the client's
     /// [`RetryPolicy`]. Each attempt runs in an `incidentio.request` span
@@ -141,16 +159,38 @@ impl ClientHooks<Runtime> for crate::Client {
     /// status and request id (never headers, so never the key).
     async fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let runtime = self.inner();
-        runtime.prepare(&mut request);
         let method_name = info.operation_id;
-        let (operation_id, path) = crate::Operation::by_method_name(method_name)
-            .map_or((method_name, ""), |op| (op.id, op.path));
+        let operation = crate::Operation::by_method_name(method_name);
+        let call = Call {
+            method_name,
+            operation: operation.map_or(method_name, |op| op.id),
+            path: operation.map_or("", |op| op.path),
+            idempotency_key: operation.and_then(|op| op.idempotency_key),
+        };
+        self.inner().send(self.client(), request, &call).await
+    }
+}
+
+impl Runtime {
+    /// The request path every call takes, generated or raw: auth and user
+    /// agent, pacing, one span per attempt, the success body read (bounded)
+    /// inside the loop, and retries per the [`RetryPolicy`]. A `POST` whose
+    /// body carries the operation's idempotency key is retried like a `PUT`.
+    pub(crate) async fn send(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        call: &Call<'_>,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.prepare(&mut request);
         let method = request.method().clone();
-        let policy = &runtime.shared.retry;
+        let replay_safe = call
+            .idempotency_key
+            .is_some_and(|key| carries_key(&request, key));
+        let policy = &self.shared.retry;
         let started = tokio::time::Instant::now();
         let mut attempt: u32 = 1;
 
@@ -162,20 +202,20 @@ impl ClientHooks<Runtime> for crate::Client {
             } else {
                 None
             };
-            if let Some(pacer) = &runtime.shared.pacer {
-                pacer.acquire(method_name).await;
+            if let Some(pacer) = &self.shared.pacer {
+                pacer.acquire(call.method_name).await;
             }
 
             let span = tracing::info_span!(
                 "incidentio.request",
-                operation = operation_id,
+                operation = call.operation,
                 method = %method,
-                path = path,
+                path = call.path,
                 attempt = attempt,
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let outcome = attempt_once(self.client(), request, runtime, method_name, &span)
+            let outcome = attempt_once(http, request, self, call.method_name, &span)
                 .instrument(span.clone())
                 .await;
 
@@ -187,17 +227,30 @@ impl ClientHooks<Runtime> for crate::Client {
                     status: done.response.status(),
                     server_wait: done.server_wait,
                 },
-                // A connection that failed, stalled or broke: worth another
-                // try for idempotent methods. Anything else (a redirect loop,
+                // A connection that failed, stalled or broke (before the
+                // response, or in the middle of its body): worth another try
+                // for idempotent requests. Anything else (a redirect loop,
                 // say) would fail the same way again.
-                Err(e) if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() => {
+                Err(e)
+                    if e.is_connect()
+                        || e.is_timeout()
+                        || e.is_request()
+                        || e.is_body()
+                        || e.is_decode() =>
+                {
                     Failure::Transport
                 }
                 Err(_) => return outcome.map(|d| d.response),
             };
-            let wait = spare
-                .as_ref()
-                .and_then(|_| policy.next_wait(&method, failure, attempt - 1, started.elapsed()));
+            let wait = spare.as_ref().and_then(|_| {
+                policy.next_wait(
+                    &method,
+                    replay_safe,
+                    failure,
+                    attempt - 1,
+                    started.elapsed(),
+                )
+            });
             match (wait, spare) {
                 (Some(wait), Some(spare)) => {
                     span.in_scope(|| {
@@ -213,6 +266,23 @@ impl ClientHooks<Runtime> for crate::Client {
                 _ => return outcome.map(|d| d.response),
             }
         }
+    }
+}
+
+/// Whether a JSON request body carries `key` with a non-empty value: only
+/// then will the API recognise a repeat.
+fn carries_key(request: &reqwest::Request, key: &str) -> bool {
+    let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
+        return false;
+    };
+    let Ok(fields) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+    else {
+        return false;
+    };
+    match fields.get(key) {
+        Some(serde_json::Value::String(value)) => !value.trim().is_empty(),
+        Some(serde_json::Value::Null) | None => false,
+        Some(_) => true,
     }
 }
 
@@ -260,8 +330,31 @@ async fn attempt_once(
     }
     let header_wait = parse_retry_after(response.headers(), SystemTime::now());
     if status.is_success() {
+        // Read here, inside the retry loop, so that a body broken mid-read
+        // is retried like a failed connection; bounded by the limit.
+        let mut response = response;
+        let version = response.version();
+        let headers = std::mem::take(response.headers_mut());
+        let mut rebuilt =
+            match crate::body::read_limited(&mut response, runtime.shared.max_body_size).await {
+                Ok(Ok(body)) => http_response(status, version, body),
+                Ok(Err(too_large)) => {
+                    tracing::debug!(limit = too_large.limit, "response body over the limit");
+                    let mut rebuilt = http_response(status, version, bytes::Bytes::new());
+                    rebuilt.extensions_mut().insert(too_large);
+                    rebuilt
+                }
+                Err(mut error) => {
+                    if let Some(url) = error.url_mut() {
+                        url.set_query(None);
+                    }
+                    tracing::debug!(error = %crate::error::chain(&error), "response body failed");
+                    return Err(error);
+                }
+            };
+        *rebuilt.headers_mut() = headers;
         return Ok(Attempt {
-            response,
+            response: reqwest::Response::from(rebuilt),
             server_wait: header_wait,
         });
     }

@@ -5,6 +5,7 @@
 extern crate self as incidentio;
 
 mod api_key;
+mod body;
 mod client;
 pub mod error;
 pub mod filter;
@@ -16,12 +17,14 @@ mod operation;
 mod pacing;
 pub mod pagination;
 mod ratelimit;
+mod raw;
 mod retry;
 pub mod tolerant;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 pub use api_key::{API_KEY_ENV, ApiKey};
+pub use body::DEFAULT_MAX_BODY_SIZE;
 pub use client::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, http_client_builder,
 };
@@ -30,5 +33,9 @@ pub use generated::*;
 pub use operation::Operation;
 pub use pacing::Pacing;
 pub use ratelimit::{RateLimit, RateLimitPolicy, ResponseExt};
+pub use raw::{RawRequest, RawResponse};
+/// The HTTP method of a [`Client::request`]: re-exported from reqwest so a
+/// raw request needs no extra dependency.
+pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use tolerant::Tolerant;

@@ -21,6 +21,13 @@ pub struct Operation {
     pub tags: &'static [&'static str],
     /// Whether the spec marks the operation `deprecated`.
     pub deprecated: bool,
+    /// For a create the API de-duplicates, the request-body field it
+    /// de-duplicates on: `idempotency_key` (Incidents, Escalations and
+    /// Status Pages creates) or `deduplication_key` (Alert Events V2
+    /// CreateHTTP). A `POST` of such an operation whose body carries the
+    /// field is retried like a `PUT` (see [`crate::RetryPolicy`]).
+    /// Recognised from the spec's shape at build time.
+    pub idempotency_key: Option<&'static str>,
 }
 
 impl Operation {

@@ -13,11 +13,16 @@ use reqwest::{Method, StatusCode};
 ///   (`Retry-After`, in seconds or as an HTTP date, else the error body's
 ///   `rate_limit.retry_after`), plus up to 10% jitter.
 /// - **502, 503, 504 and connection failures or timeouts** before a response
-///   arrives, only for `GET`, `HEAD`, `PUT` and `DELETE`: sending those twice
-///   has the same effect as once. (A success response whose body breaks off
-///   afterwards is reported as an error, not retried: the body is read after
-///   the retry loop has handed the response over.) A `POST` or `PATCH` is never retried after it may have reached the
-///   server, since the first one may have created an incident.
+///   arrives, or a success body that breaks off mid-read, only for `GET`,
+///   `HEAD`, `PUT` and `DELETE`: sending those twice has the same effect as
+///   once. A `POST` or `PATCH` is not retried after it may have reached the
+///   server, since the first one may have created an incident — except a
+///   create the API de-duplicates, whose body carries its key
+///   (`idempotency_key` on the Incidents, Escalations and Status Pages
+///   creates, `deduplication_key` on Alert Events CreateHTTP; see
+///   [`Operation::idempotency_key`](crate::Operation::idempotency_key)):
+///   the API returns the first result for a repeat, so it is retried like a
+///   `PUT`. Such a create without its key is not retried.
 ///
 /// Waits without a server-given delay use exponential backoff with full
 /// jitter: a random wait between zero and `initial_backoff × 2^n`, capped at
@@ -104,10 +109,12 @@ impl RetryPolicy {
 
     /// The wait before retrying, or `None` to give up. `retries_done` counts
     /// the retries already made; `elapsed` is the time since the first
-    /// attempt started.
+    /// attempt started. `replay_safe` marks a request the API de-duplicates
+    /// (a create carrying its idempotency key), retried like a `PUT`.
     pub(crate) fn next_wait(
         &self,
         method: &Method,
+        replay_safe: bool,
         failure: Failure,
         retries_done: u32,
         elapsed: Duration,
@@ -133,7 +140,7 @@ impl RetryPolicy {
             Failure::Status {
                 status,
                 server_wait,
-            } if matches!(status.as_u16(), 502..=504) && idempotent(method) => {
+            } if matches!(status.as_u16(), 502..=504) && (replay_safe || idempotent(method)) => {
                 let backoff = self.backoff(retries_done);
                 match server_wait {
                     Some(wait) if wait > self.max_wait => return None,
@@ -141,7 +148,7 @@ impl RetryPolicy {
                     None => backoff,
                 }
             }
-            Failure::Transport if idempotent(method) => self.backoff(retries_done),
+            Failure::Transport if replay_safe || idempotent(method) => self.backoff(retries_done),
             _ => return None,
         };
         (elapsed.saturating_add(wait) <= self.budget).then_some(wait)
