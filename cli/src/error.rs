@@ -23,17 +23,6 @@ pub enum CliError {
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Io(#[from] std::io::Error),
-    /// TEMPORARY (until the raw-request API): a non-2xx answer.
-    #[error("{status} {}", temp_message(envelope.as_ref()))]
-    TempApi {
-        /// The HTTP status.
-        status: u16,
-        /// The error envelope, when the body was JSON.
-        envelope: Option<Value>,
-    },
-    /// TEMPORARY (until the raw-request API): transport failure.
-    #[error("transport error: {0}")]
-    TempTransport(String),
     /// The response was not the JSON expected.
     #[error("cannot decode the response: {0}")]
     Decode(String),
@@ -51,11 +40,7 @@ impl CliError {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Api(incidentio::Error::Api(_)) => EXIT_API,
             CliError::Api(incidentio::Error::InvalidArgument(_)) => EXIT_USAGE,
-            CliError::TempApi { .. } => EXIT_API,
-            CliError::Api(_)
-            | CliError::Io(_)
-            | CliError::Decode(_)
-            | CliError::TempTransport(_) => EXIT_TRANSPORT,
+            CliError::Api(_) | CliError::Io(_) | CliError::Decode(_) => EXIT_TRANSPORT,
         }
     }
 
@@ -68,10 +53,9 @@ impl CliError {
             CliError::Api(incidentio::Error::Transport { .. }) => "transport_error",
             CliError::Api(incidentio::Error::Decode { .. }) | CliError::Decode(_) => "decode_error",
             CliError::Api(incidentio::Error::RepeatedCursor { .. }) => "repeated_cursor",
-            CliError::Api(_) => "invalid_argument",
+            CliError::Api(incidentio::Error::InvalidArgument(_)) => "invalid_argument",
+            CliError::Api(_) => "error",
             CliError::Io(_) => "io_error",
-            CliError::TempApi { .. } => "api_error",
-            CliError::TempTransport(_) => "transport_error",
         };
         let mut out = json!({
             "message": self.to_string(),
@@ -101,51 +85,9 @@ impl CliError {
                     }
                 }
             }
-        } else if let CliError::TempApi { status, envelope } = self {
-            out["status"] = (*status).into();
-            out["retryable"] = (*status == 429 || *status >= 500).into();
-            if let Some(env) = envelope {
-                for key in ["type", "request_id", "errors"] {
-                    if let Some(v) = env.get(key) {
-                        out[key] = v.clone();
-                    }
-                }
-            }
         } else {
-            out["retryable"] = matches!(self, CliError::TempTransport(_)).into();
+            out["retryable"] = false.into();
         }
         out
     }
-}
-
-/// TEMPORARY: the one-line message of an error envelope.
-fn temp_message(envelope: Option<&Value>) -> String {
-    let Some(env) = envelope else {
-        return String::new();
-    };
-    let mut text = env
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("error")
-        .to_owned();
-    if let Some(first) = env
-        .get("errors")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        text.push_str(": ");
-        text.push_str(
-            first
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        );
-        if let Some(field) = first.pointer("/source/field").and_then(Value::as_str) {
-            text.push_str(&format!(" ({field})"));
-        }
-    }
-    if let Some(id) = env.get("request_id").and_then(Value::as_str) {
-        text.push_str(&format!(" [request {id}]"));
-    }
-    text
 }

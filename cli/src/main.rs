@@ -587,15 +587,9 @@ async fn sender(
         }
         None => None,
     };
-    let (mut builder, base_url, key, mock) = if matches.get_flag("mock") {
+    let (mut builder, mock) = if matches.get_flag("mock") {
         let mock = incidentio::mock::MockApi::start().await;
-        let base = mock.base_url();
-        (
-            mock.client_builder(),
-            base,
-            incidentio::mock::MOCK_API_KEY.to_owned(),
-            Some(mock),
-        )
+        (mock.client_builder(), Some(mock))
     } else {
         let key = match api_key(matches) {
             Ok(key) => key,
@@ -607,11 +601,7 @@ async fn sender(
             .cloned()
             .unwrap_or_else(|| incidentio::DEFAULT_BASE_URL.to_owned());
         (
-            incidentio::Client::builder()
-                .api_key(key.as_str())
-                .base_url(base.clone()),
-            base,
-            key,
+            incidentio::Client::builder().api_key(key).base_url(base),
             None,
         )
     };
@@ -623,7 +613,7 @@ async fn sender(
     }
     builder = builder.app_name(concat!("incidentio-cli/", env!("CARGO_PKG_VERSION")));
     let client = builder.build()?;
-    Ok((Sender::new(client, base_url, key, timeout)?, mock))
+    Ok((Sender::new(client), mock))
 }
 
 fn dry_run(sender: &Sender, request: &Request) -> Result<String, CliError> {
