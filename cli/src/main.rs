@@ -7,6 +7,7 @@ mod error;
 mod output;
 mod send;
 mod table;
+mod verbose;
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -34,7 +35,8 @@ Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PAT
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-const RESERVED: [&str; 14] = [
+const RESERVED: [&str; 15] = [
+    "verbose",
     "api-key-file",
     "base-url",
     "timeout",
@@ -54,6 +56,9 @@ const RESERVED: [&str; 14] = [
 fn main() {
     let matches = cli().get_matches();
     let mode = output_mode(&matches);
+    if matches.get_flag("verbose") {
+        verbose::install();
+    }
     let explicit_json = matches!(
         matches.get_one::<String>("output").map(String::as_str),
         Some("json" | "ndjson")
@@ -188,6 +193,12 @@ fn global_args() -> Vec<Arg> {
             .value_delimiter(',')
             .global(true)
             .help("Columns of --output table (dotted paths)"),
+        Arg::new("verbose")
+            .long("verbose")
+            .short('v')
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("The library's tracing (each request and attempt) on stderr; never the key"),
         Arg::new("dry-run")
             .long("dry-run")
             .action(ArgAction::SetTrue)

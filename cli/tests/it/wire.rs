@@ -331,3 +331,19 @@ fn raw_api_command() {
     let page: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(page["pagination_meta"]["after"], "c1");
 }
+
+#[test]
+fn verbose_traces_requests_and_never_the_key() {
+    let mock = MockApi::start_blocking();
+    let out = run_against(
+        &mock.base_url(),
+        &["-v", "incidents-v2", "list", "--page-size", "5"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[incidentio.request]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("status=200"), "{}", stderr(&out));
+}
