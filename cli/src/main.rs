@@ -75,6 +75,8 @@ fn main() {
     };
     let code = match runtime.block_on(run(&matches, mode)) {
         Ok(()) => EXIT_OK,
+        // `| head`: the reader has all it wanted.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             if explicit_json {
                 eprintln!("{}", e.to_json());
