@@ -347,3 +347,50 @@ fn verbose_traces_requests_and_never_the_key() {
     );
     assert!(stderr(&out).contains("status=200"), "{}", stderr(&out));
 }
+
+#[test]
+fn key_from_file_or_the_fallback_variable() {
+    let server = MockServer::start();
+    let with_key = |key: String| {
+        server.mock(move |when, then| {
+            when.method(GET)
+                .path("/v1/severities")
+                .header("authorization", format!("Bearer {key}"));
+            then.status(200).json_body(json!({ "severities": [] }));
+        })
+    };
+    let from_file = with_key(format!("{SECRET}-file"));
+    let from_inc = with_key(format!("{SECRET}-inc"));
+    let base = server.base_url();
+    let dir = std::env::temp_dir().join(format!("incidentio-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("key");
+    std::fs::write(&file, format!("{SECRET}-file\n")).expect("key file");
+    let file = file.to_str().expect("UTF-8 path");
+    let out = run_with(
+        &[
+            "--base-url",
+            &base,
+            "--api-key-file",
+            file,
+            "severities-v1",
+            "list",
+        ],
+        None,
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    from_file.assert_calls(1);
+    assert!(!stdout(&out).contains(SECRET) && !stderr(&out).contains(SECRET));
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incidentio"))
+        .args(["--base-url", &base, "severities-v1", "list"])
+        .env_remove("INCIDENT_IO_API_KEY")
+        .env("INCIDENT_API_KEY", format!("{SECRET}-inc"))
+        .output()
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    from_inc.assert_calls(1);
+    assert!(!stdout(&out).contains(SECRET) && !stderr(&out).contains(SECRET));
+    let _ = std::fs::remove_dir_all(&dir);
+}
