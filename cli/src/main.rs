@@ -35,7 +35,7 @@ Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PAT
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-const RESERVED: [&str; 15] = [
+const RESERVED: [&str; 14] = [
     "verbose",
     "api-key-file",
     "base-url",
@@ -50,7 +50,6 @@ const RESERVED: [&str; 15] = [
     "all",
     "limit",
     "help",
-    "query",
 ];
 
 fn main() {
@@ -295,13 +294,20 @@ fn op_command(op: &Op) -> Command {
             (_, "array") => ("VALUE", " Repeatable.".to_owned()),
             _ => ("VALUE", String::new()),
         };
-        let help = first_line(&param.description);
+        let mut help = first_line(&param.description);
+        if !help.is_empty() && !help.ends_with(['.', ':', '!', '?']) {
+            help.push('.');
+        }
         let mut arg = Arg::new(format!("p:{}", param.name))
             .long(flag_name(param))
             .value_name(value_name)
             .required(param.required)
             .help(format!("{help}{syntax}"))
-            .long_help(format!("{}{syntax}", param.description.trim()));
+            .long_help(if param.description.trim().is_empty() {
+                syntax.trim().to_owned()
+            } else {
+                format!("{}\n{}", param.description.trim(), syntax.trim())
+            });
         if param.deep != 0 || param.kind == "array" {
             arg = arg.action(ArgAction::Append);
         }
