@@ -64,11 +64,21 @@ fn minimal(schema: &Value) -> Value {
     }
 }
 
-#[test]
-fn every_operation_runs_against_the_mock() {
+/// What running every operation gave.
+pub struct Report {
+    /// Operations that succeeded.
+    pub ran: usize,
+    /// `command args: exit stderr` of each failure.
+    pub failures: Vec<String>,
+    /// Operations whose example body the CLI rejected (a minimal body ran).
+    pub fallbacks: Vec<String>,
+}
+
+/// Runs every operation of `describe` with `global` flags first (and
+/// `key` in the environment), the spec's example parameters and body.
+pub fn run_every_operation(global: &[&str], key: Option<&str>) -> Report {
     let described: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("describe");
     let ops = described.as_array().expect("an array").clone();
-    let expected = spec_operation_ids().len();
     let failures = Mutex::new(Vec::new());
     let ran = Mutex::new(0usize);
     let fallbacks = Mutex::new(Vec::new());
@@ -78,11 +88,10 @@ fn every_operation_runs_against_the_mock() {
             let (failures, ran, fallbacks) = (&failures, &ran, &fallbacks);
             scope.spawn(move || {
                 for op in chunk {
-                    let mut args: Vec<String> = vec![
-                        "--mock".into(),
-                        op["service"].as_str().expect("service").into(),
-                        op["action"].as_str().expect("action").into(),
-                    ];
+                    let mut args: Vec<String> = global.iter().map(|s| (*s).to_owned()).collect();
+                    let skip = args.len() + 2;
+                    args.push(op["service"].as_str().expect("service").into());
+                    args.push(op["action"].as_str().expect("action").into());
                     args.extend(param_args(op));
                     let body = &op["body"];
                     let mut inputs = Vec::new();
@@ -98,8 +107,7 @@ fn every_operation_runs_against_the_mock() {
                     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
                     let mut last = None;
                     for (i, input) in inputs.iter().enumerate() {
-                        let out =
-                            run_with(&argv, None, (!body.is_null()).then_some(input.as_str()));
+                        let out = run_with(&argv, key, (!body.is_null()).then_some(input.as_str()));
                         let ok = code(&out) == 0
                             && (out.stdout.is_empty()
                                 || serde_json::from_slice::<Value>(&out.stdout).is_ok());
@@ -121,7 +129,7 @@ fn every_operation_runs_against_the_mock() {
                         failures.lock().unwrap().push(format!(
                             "{} {:?}: exit {} {}",
                             op["command"],
-                            &argv[3..],
+                            &argv[skip..],
                             code(&out),
                             stderr(&out).trim()
                         ));
@@ -130,17 +138,26 @@ fn every_operation_runs_against_the_mock() {
             });
         }
     });
-    let failures = failures.into_inner().unwrap();
-    for f in fallbacks.into_inner().unwrap() {
+    Report {
+        ran: ran.into_inner().unwrap(),
+        failures: failures.into_inner().unwrap(),
+        fallbacks: fallbacks.into_inner().unwrap(),
+    }
+}
+
+#[test]
+fn every_operation_runs_against_the_mock() {
+    let report = run_every_operation(&["--mock"], None);
+    for f in &report.fallbacks {
         eprintln!("fell back to a minimal body: {f}");
     }
     assert!(
-        failures.is_empty(),
+        report.failures.is_empty(),
         "{} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
+        report.failures.len(),
+        report.failures.join("\n")
     );
-    assert_eq!(*ran.lock().unwrap(), expected);
+    assert_eq!(report.ran, spec_operation_ids().len());
 }
 
 #[test]

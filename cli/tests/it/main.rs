@@ -5,5 +5,6 @@
 mod common;
 mod describe;
 mod every_operation;
+mod prism;
 mod usage;
 mod wire;
