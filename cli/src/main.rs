@@ -681,7 +681,7 @@ async fn walk_pages(
             request.query.push(("after".into(), c.clone()));
         }
         let response = sender.send(&request).await?;
-        let page: Value = serde_json::from_slice(&response.body)
+        let mut page: Value = serde_json::from_slice(&response.body)
             .map_err(|e| CliError::Decode(format!("the page is not JSON: {e}")))?;
         let name = match &items {
             Some(n) => n.clone(),
@@ -689,11 +689,12 @@ async fn walk_pages(
                 CliError::Decode("--all: the response has no single list of items".into())
             })?,
         };
-        let list = page
-            .get(&name)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        drop(response);
+        // Taken out of the page, not copied: about one page in memory.
+        let list = match page.get_mut(&name).map(Value::take) {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        };
         if list.is_empty() {
             break;
         }

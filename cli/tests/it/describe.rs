@@ -64,3 +64,35 @@ fn completions_generate() {
         assert!(stdout(&out).contains("incidents-v2"), "{shell}");
     }
 }
+
+#[test]
+fn table_and_ndjson_output() {
+    let out = run(&[
+        "--mock",
+        "incidents-v2",
+        "list",
+        "-o",
+        "table",
+        "--fields",
+        "reference,severity.name",
+    ]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines
+            .next()
+            .map(str::split_whitespace)
+            .map(Iterator::collect::<Vec<_>>),
+        Some(vec!["REFERENCE", "SEVERITY.NAME"])
+    );
+    assert!(
+        lines.next().expect("a row").starts_with("INC-123"),
+        "{text}"
+    );
+    let out = run(&["--mock", "incidents-v2", "list", "-o", "ndjson"]);
+    for line in stdout(&out).lines() {
+        let item: Value = serde_json::from_str(line).expect("one JSON value per line");
+        assert!(item["id"].is_string());
+    }
+}

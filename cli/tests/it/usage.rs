@@ -94,3 +94,14 @@ fn malformed_input_and_unknown_flags() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("OP=VALUE"), "{}", stderr(&out));
 }
+
+#[test]
+fn deprecated_operations_warn_with_the_replacement() {
+    let out = run(&["--mock", "catalog-v2", "list-types"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("deprecated; use `catalog-v3 list-types`"),
+        "{}",
+        stderr(&out)
+    );
+}
