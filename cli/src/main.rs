@@ -654,6 +654,19 @@ fn dry_run(sender: &Sender, request: &Request) -> Result<String, CliError> {
 /// early and asks for no further page.
 async fn walk_pages(
     sender: &Sender,
+    request: Request,
+    items: Option<String>,
+    limit: Option<u64>,
+    printer: &mut Printer,
+) -> Result<(), CliError> {
+    let walked = walk(sender, request, items, limit, printer).await;
+    // The output stays valid JSON (a closed array) even when a page failed.
+    printer.finish_items()?;
+    walked
+}
+
+async fn walk(
+    sender: &Sender,
     mut request: Request,
     items: Option<String>,
     limit: Option<u64>,
@@ -714,7 +727,6 @@ async fn walk_pages(
         match next {
             None => break,
             Some(next) if !seen.insert(next.clone()) => {
-                printer.finish_items()?;
                 return Err(CliError::Api(incidentio::Error::RepeatedCursor {
                     operation: "incidentio-cli --all",
                     cursor: next,
@@ -723,7 +735,7 @@ async fn walk_pages(
             Some(next) => cursor = Some(next),
         }
     }
-    printer.finish_items()
+    Ok(())
 }
 
 /// The one array property of a page besides `pagination_meta`.

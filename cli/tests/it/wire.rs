@@ -199,6 +199,11 @@ fn repeated_cursor_stops_with_an_error() {
     assert_ne!(code(&out), 0);
     assert!(stderr(&out).contains("loop"), "{}", stderr(&out));
     assert_eq!(ids(&out), ["same", "same"]);
+    // As a JSON array, the output is still a complete array.
+    let out = run_against(&server.base_url(), &["incidents-v2", "list", "--all"]);
+    assert_ne!(code(&out), 0);
+    let partial: Value = serde_json::from_slice(&out.stdout).expect("a closed JSON array");
+    assert_eq!(partial.as_array().map(Vec::len), Some(2));
 }
 
 #[test]
