@@ -155,7 +155,7 @@ fn cli() -> Command {
 }
 
 fn global_args() -> Vec<Arg> {
-    vec![
+    let args = vec![
         Arg::new("api-key-file")
             .long("api-key-file")
             .value_name("PATH")
@@ -205,7 +205,10 @@ fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Print the request (method, URL, headers, body) and send nothing"),
-    ]
+    ];
+    args.into_iter()
+        .map(|a| a.help_heading("Global options"))
+        .collect()
 }
 
 fn body_args() -> Vec<Arg> {
@@ -292,6 +295,9 @@ fn op_command(op: &Op) -> Command {
                 ),
             ),
             (_, "array") => ("VALUE", " Repeatable.".to_owned()),
+            (_, "integer") => ("INT", String::new()),
+            (_, "number") => ("NUMBER", String::new()),
+            (_, "boolean") => ("BOOL", String::new()),
             _ => ("VALUE", String::new()),
         };
         let mut help = first_line(&param.description);
@@ -302,7 +308,11 @@ fn op_command(op: &Op) -> Command {
             .long(flag_name(param))
             .value_name(value_name)
             .required(param.required)
-            .help(format!("{help}{syntax}"))
+            .help(if syntax.is_empty() {
+                help
+            } else {
+                format!("{help} [repeatable]")
+            })
             .long_help(if param.description.trim().is_empty() {
                 syntax.trim().to_owned()
             } else {
@@ -322,6 +332,13 @@ fn op_command(op: &Op) -> Command {
             arg = arg.value_parser(clap::value_parser!(f64));
         }
         cmd = cmd.arg(arg);
+    }
+    if op.params.iter().any(|p| p.deep != 0) {
+        cmd = cmd.after_help(
+            "Filters repeat and keep their order: `--status-category one_of=live --status-category one_of=learning` \
+             sends `status_category[one_of]=live&status_category[one_of]=learning`; \
+             `--custom-field ID:one_of=X` sends `custom_field[ID][one_of]=X`.",
+        );
     }
     if op.body.is_some() {
         cmd = cmd.args(body_args());
