@@ -27,3 +27,11 @@ for mode in ndjson json; do
     echo "--all -o $mode: $TOTAL items in ${wall}s ($(python3 -c "print(int($TOTAL/max($wall,0.001)))") items/s), max RSS $((rss / 1024)) MiB, $lines lines"
 done
 rm -f /tmp/incidentio-time.$$ /tmp/incidentio-out.$$
+
+# The library's own stream() over the same server, for comparison.
+cargo build -p incidentio-cli --profile "$PROFILE" --example stream_all --quiet
+if [[ "$PROFILE" == dev ]]; then EX=target/debug/examples/stream_all; else EX="target/$PROFILE/examples/stream_all"; fi
+/usr/bin/time -f "%e %M" -o /tmp/incidentio-time.$$ "$EX" "http://127.0.0.1:$PORT" > /tmp/incidentio-out.$$
+read -r wall rss < /tmp/incidentio-time.$$
+echo "library stream(): $(cat /tmp/incidentio-out.$$) items in ${wall}s ($(python3 -c "print(int($TOTAL/max($wall,0.001)))") items/s), max RSS $((rss / 1024)) MiB"
+rm -f /tmp/incidentio-time.$$ /tmp/incidentio-out.$$

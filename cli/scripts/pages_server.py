@@ -2,17 +2,24 @@
 """A loopback list endpoint for measuring `incidentio ... --all`.
 
 Serves GET /v2/incidents as TOTAL items in pages of PAGE_SIZE (cursor
-`after` = index of the next item), each item a small incident-like
-object. Prints its port on stdout, then serves until killed.
+`after` = index of the next item), each item the spec's example incident. Prints its port on stdout, then serves until killed.
 Usage: pages_server.py TOTAL PAGE_SIZE
 """
 import json
+import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 50000
 PAGE = int(sys.argv[2]) if len(sys.argv) > 2 else 250
+SPEC = os.path.join(os.path.dirname(__file__), "..", "..", "openapi", "incident-io.json")
+# Each item is the spec's example incident (so that the library's typed
+# decode accepts it too), with its own id and reference.
+with open(SPEC) as f:
+    TEMPLATE = json.load(f)["paths"]["/v2/incidents"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["example"]["incidents"][0]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,17 +32,12 @@ class Handler(BaseHTTPRequestHandler):
         query = parse_qs(urlparse(self.path).query)
         start = int(query.get("after", ["0"])[0])
         end = min(start + PAGE, TOTAL)
-        items = [
-            {
-                "id": f"01H{i:023d}",
-                "reference": f"INC-{i}",
-                "name": f"Incident number {i}",
-                "visibility": "public",
-                "created_at": "2024-05-01T12:00:00Z",
-                "incident_status": {"id": "01FCNDV6P870EA6S7TK1DSYD5H", "name": "Closed", "category": "closed"},
-            }
-            for i in range(start, end)
-        ]
+        items = []
+        for i in range(start, end):
+            item = dict(TEMPLATE)
+            item["id"] = f"01H{i:023d}"
+            item["reference"] = f"INC-{i}"
+            items.append(item)
         meta = {"page_size": PAGE}
         if end < TOTAL:
             meta["after"] = str(end)
