@@ -1,0 +1,247 @@
+//! Writing responses: JSON (pretty on a terminal, compact when piped),
+//! NDJSON, or a table.
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::Value;
+
+use crate::error::CliError;
+
+/// The `--output` modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The JSON the API sent.
+    Json,
+    /// One JSON value per line (list items one per line).
+    Ndjson,
+    /// Aligned columns for people.
+    Table,
+}
+
+/// Writes output in one mode, to stdout.
+pub struct Printer {
+    /// The mode.
+    pub mode: Mode,
+    /// Table columns (`--fields a,b.c`).
+    pub fields: Option<Vec<String>>,
+    pretty: bool,
+    out: std::io::BufWriter<std::io::Stdout>,
+    /// Items written so far by [`Printer::item`].
+    count: usize,
+    rows: Vec<Value>,
+}
+
+impl Printer {
+    /// A printer for stdout.
+    pub fn new(mode: Mode, fields: Option<Vec<String>>) -> Self {
+        let stdout = std::io::stdout();
+        let pretty = stdout.is_terminal();
+        Printer {
+            mode,
+            fields,
+            pretty,
+            out: std::io::BufWriter::new(stdout),
+            count: 0,
+            rows: Vec::new(),
+        }
+    }
+
+    /// One whole response body; `items` names its list property, if any.
+    pub fn body(&mut self, raw: &[u8], items: Option<&str>) -> Result<(), CliError> {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let value: Value = serde_json::from_slice(raw)
+            .map_err(|e| CliError::Decode(format!("the body is not JSON: {e}")))?;
+        match self.mode {
+            Mode::Json if !self.pretty => {
+                self.out.write_all(trim(raw))?;
+                self.out.write_all(b"\n")?;
+            }
+            Mode::Json => {
+                serde_json::to_writer_pretty(&mut self.out, &value)
+                    .map_err(std::io::Error::from)?;
+                self.out.write_all(b"\n")?;
+            }
+            Mode::Ndjson => match items.and_then(|k| value.get(k)).and_then(Value::as_array) {
+                Some(list) => {
+                    for item in list {
+                        self.line(item)?;
+                    }
+                }
+                None => self.line(&value)?,
+            },
+            Mode::Table => {
+                let rows = table_rows(&value, items);
+                self.table(&rows)?;
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn line(&mut self, value: &Value) -> Result<(), CliError> {
+        serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// One item of an `--all` walk, written as it arrives.
+    pub fn item(&mut self, item: &Value) -> Result<(), CliError> {
+        match self.mode {
+            Mode::Ndjson => self.line(item)?,
+            Mode::Json => {
+                self.out
+                    .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+                if self.pretty {
+                    serde_json::to_writer_pretty(&mut self.out, item)
+                        .map_err(std::io::Error::from)?;
+                } else {
+                    serde_json::to_writer(&mut self.out, item).map_err(std::io::Error::from)?;
+                }
+            }
+            Mode::Table => self.rows.push(item.clone()),
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Flushes after a page of items.
+    pub fn flush(&mut self) -> Result<(), CliError> {
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Ends an `--all` walk.
+    pub fn finish_items(&mut self) -> Result<(), CliError> {
+        match self.mode {
+            Mode::Json if self.count == 0 => self.out.write_all(b"[]\n")?,
+            Mode::Json => self.out.write_all(b"\n]\n")?,
+            Mode::Table => {
+                let rows = std::mem::take(&mut self.rows);
+                self.table(&rows)?;
+            }
+            Mode::Ndjson => {}
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Writes any text line (dry runs, describe).
+    pub fn text(&mut self, text: &str) -> Result<(), CliError> {
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// A JSON value in the current style.
+    pub fn value(&mut self, value: &Value) -> Result<(), CliError> {
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut self.out, value).map_err(std::io::Error::from)?;
+        } else {
+            serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::from)?;
+        }
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn table(&mut self, rows: &[Value]) -> Result<(), CliError> {
+        let columns = match &self.fields {
+            Some(f) => f.clone(),
+            None => default_columns(rows),
+        };
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| columns.iter().map(|c| cell(lookup(row, c))).collect())
+            .collect();
+        let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+        for row in &cells {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let header: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
+        for row in std::iter::once(&header).chain(&cells) {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            writeln!(self.out, "{}", line.join("  ").trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+fn trim(raw: &[u8]) -> &[u8] {
+    let start = raw
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(raw.len());
+    let end = raw
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &raw[start..end]
+}
+
+/// The rows of a body: its list, else its single object, else itself.
+fn table_rows(value: &Value, items: Option<&str>) -> Vec<Value> {
+    if let Some(list) = items.and_then(|k| value.get(k)).and_then(Value::as_array) {
+        return list.clone();
+    }
+    if let Value::Object(map) = value {
+        let candidates: Vec<&Value> = map
+            .iter()
+            .filter(|(k, _)| *k != "pagination_meta")
+            .map(|(_, v)| v)
+            .collect();
+        if let [only] = candidates[..] {
+            return match only {
+                Value::Array(list) => list.clone(),
+                other => vec![other.clone()],
+            };
+        }
+    }
+    match value {
+        Value::Array(list) => list.clone(),
+        other => vec![other.clone()],
+    }
+}
+
+/// Up to six scalar columns of the first row, `id` and `name` first.
+fn default_columns(rows: &[Value]) -> Vec<String> {
+    let Some(Value::Object(first)) = rows.first() else {
+        return vec![];
+    };
+    let mut columns: Vec<String> = first
+        .iter()
+        .filter(|(_, v)| !v.is_object() && !v.is_array())
+        .map(|(k, _)| k.clone())
+        .collect();
+    columns.sort_by_key(|k| match k.as_str() {
+        "id" => 0,
+        "reference" => 1,
+        "name" => 2,
+        _ => 3,
+    });
+    columns.truncate(6);
+    columns
+}
+
+/// `a.b.c` in `value`.
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, key| match v {
+        Value::Array(list) => key.parse::<usize>().ok().and_then(|i| list.get(i)),
+        other => other.get(key),
+    })
+}
+
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.replace('\n', " "),
+        Some(other) => other.to_string(),
+    }
+}

@@ -1,0 +1,68 @@
+//! Sending one request, through the library's raw-request API
+//! (`Client::request`): the same auth, user agent, timeout, pacing,
+//! retries, rate-limit capture, tracing and typed errors as the generated
+//! operations. The only module that talks HTTP.
+
+use serde_json::Value;
+
+use crate::error::CliError;
+
+/// A request, resolved: method, path (already filled in), query pairs in
+/// order, and an optional JSON body.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path, such as `/v2/incidents/01H…`.
+    pub path: String,
+    /// Query pairs, sent in this order.
+    pub query: Vec<(String, String)>,
+    /// The JSON body.
+    pub body: Option<Value>,
+}
+
+/// A successful response.
+#[derive(Debug)]
+pub struct Response {
+    /// The body, as sent.
+    pub body: Vec<u8>,
+}
+
+/// Where and how requests go (the client's `Debug` redacts the key).
+#[derive(Debug)]
+pub struct Sender {
+    client: incidentio::Client,
+}
+
+impl Sender {
+    /// A sender through `client`.
+    pub fn new(client: incidentio::Client) -> Self {
+        Sender { client }
+    }
+
+    fn raw(&self, request: &Request) -> Result<incidentio::RawRequest<'_>, CliError> {
+        let method = incidentio::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| CliError::usage(format!("invalid HTTP method {}", request.method)))?;
+        let mut raw = self.client.request(method, &request.path);
+        for (name, value) in &request.query {
+            raw = raw.query(name.as_str(), value.as_str());
+        }
+        if let Some(body) = &request.body {
+            raw = raw.json(body);
+        }
+        Ok(raw)
+    }
+
+    /// The full URL the request would go to, with its query.
+    pub fn url(&self, request: &Request) -> Result<String, CliError> {
+        Ok(self.raw(request)?.url()?.to_string())
+    }
+
+    /// Sends `request`; a non-2xx status is an API error.
+    pub async fn send(&self, request: &Request) -> Result<Response, CliError> {
+        let response = self.raw(request)?.send().await?;
+        Ok(Response {
+            body: response.into_body().to_vec(),
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! `describe`, help and completions.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::common::{code, run, spec_operation_ids, stdout};
+
+#[test]
+fn describe_has_one_entry_per_spec_operation() {
+    let out = run(&["describe"]);
+    assert_eq!(code(&out), 0);
+    let all: Value = serde_json::from_str(&stdout(&out)).expect("describe is JSON");
+    let ids: Vec<&str> = all
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|op| op["operation_id"].as_str().expect("operation_id"))
+        .collect();
+    let spec = spec_operation_ids();
+    assert_eq!(ids.len(), spec.len());
+    let spec: BTreeSet<&str> = spec.iter().map(String::as_str).collect();
+    assert_eq!(ids.into_iter().collect::<BTreeSet<_>>(), spec);
+}
+
+#[test]
+fn describe_one_command() {
+    let out = run(&["describe", "incidents-v2", "list"]);
+    assert_eq!(code(&out), 0);
+    let op: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(op["method"], "GET");
+    assert_eq!(op["path"], "/v2/incidents");
+    assert_eq!(op["paginated"], true);
+    let status = op["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "status_category")
+        .expect("status_category");
+    assert_eq!(status["syntax"], "OP=VALUE");
+    let deprecated: Value =
+        serde_json::from_str(&stdout(&run(&["describe", "catalog-v2", "list-entries"])))
+            .expect("JSON");
+    assert_eq!(deprecated["deprecated"], true);
+    assert_eq!(deprecated["replacement"], "catalog-v3 list-entries");
+}
+
+#[test]
+fn help_lists_services_and_actions() {
+    let root = stdout(&run(&["--help"]));
+    assert!(root.contains("incidents-v2"), "{root}");
+    assert!(root.contains("Exit codes"), "{root}");
+    let service = stdout(&run(&["catalog-v3", "--help"]));
+    assert!(service.contains("list-entries"), "{service}");
+    let deprecated = stdout(&run(&["catalog-v2", "--help"]));
+    assert!(deprecated.contains("deprecated"), "{deprecated}");
+}
+
+#[test]
+fn completions_generate() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        assert!(stdout(&out).contains("incidents-v2"), "{shell}");
+    }
+}
+
+#[test]
+fn table_and_ndjson_output() {
+    let out = run(&[
+        "--mock",
+        "incidents-v2",
+        "list",
+        "-o",
+        "table",
+        "--fields",
+        "reference,severity.name",
+    ]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines
+            .next()
+            .map(str::split_whitespace)
+            .map(Iterator::collect::<Vec<_>>),
+        Some(vec!["REFERENCE", "SEVERITY.NAME"])
+    );
+    assert!(
+        lines.next().expect("a row").starts_with("INC-123"),
+        "{text}"
+    );
+    let out = run(&["--mock", "incidents-v2", "list", "-o", "ndjson"]);
+    for line in stdout(&out).lines() {
+        let item: Value = serde_json::from_str(line).expect("one JSON value per line");
+        assert!(item["id"].is_string());
+    }
+}

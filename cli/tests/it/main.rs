@@ -1,0 +1,10 @@
+//! Integration tests of the `incidentio` binary: every operation against
+//! the built-in mock, usage errors, and exact wire behaviour against a
+//! loopback server.
+
+mod common;
+mod describe;
+mod every_operation;
+mod prism;
+mod usage;
+mod wire;
