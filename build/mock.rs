@@ -5,8 +5,19 @@
 //! Written as one `mock_operations! {…}` call appended to the generated
 //! client; the hand-written `src/mock/` defines the macro. Derived from the
 //! spec at build time, so a new spec brings its new examples with no hand work.
+//!
+//! An example that is invalid against its own schema (the spec has a few:
+//! the Escalations V2 path examples write `then_path`/`else_path` steps as
+//! `{}`, without their required `id` and `type`) would be served verbatim
+//! and fail to decode in the client, so a user's test could not use the
+//! operation. [`repair`] fills each missing required property from the
+//! property's own schema example (else a value of its type), so the mock
+//! answers what the client can decode; the table records which were
+//! repaired.
 
 use serde_json::Value;
+
+use super::pagination::resolve;
 
 use super::postprocess::method_name;
 
@@ -23,9 +34,18 @@ pub fn operation_table(spec: &Value) -> String {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };
-        let (status, example) = success_example(op);
+        let (status, example, schema) = success_example(op);
         let example = match example {
-            Some(example) => format!("Some({:?})", example.to_string()),
+            Some(example) => {
+                let mut example = example.clone();
+                let filled = schema.map_or(0, |schema| repair(spec, schema, &mut example, 0));
+                if filled > 0 {
+                    out.push_str(&format!(
+                        "    // {id}: the spec's example lacks {filled} required field(s); filled from the schema\n"
+                    ));
+                }
+                format!("Some({:?})", example.to_string())
+            }
             None => "None".to_owned(),
         };
         out.push_str(&format!(
@@ -39,21 +59,92 @@ pub fn operation_table(spec: &Value) -> String {
     out
 }
 
-/// The first success status the operation declares, and its JSON example.
-fn success_example(op: &Value) -> (u16, Option<&Value>) {
+/// The first success status the operation declares, its JSON example and
+/// its JSON schema.
+fn success_example(op: &Value) -> (u16, Option<&Value>, Option<&Value>) {
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return (200, None);
+        return (200, None, None);
     };
     responses
         .iter()
         .filter_map(|(code, response)| Some((code.parse::<u16>().ok()?, response)))
         .filter(|(code, _)| (200..300).contains(code))
         .min_by_key(|(code, _)| *code)
-        .map_or((200, None), |(code, response)| {
-            let example = response
+        .map_or((200, None, None), |(code, response)| {
+            let media = response
                 .get("content")
-                .and_then(|c| c.get("application/json"))
-                .and_then(|m| m.get("example"));
-            (code, example)
+                .and_then(|c| c.get("application/json"));
+            let example = media.and_then(|m| m.get("example"));
+            let schema = media.and_then(|m| m.get("schema"));
+            (code, example, schema)
         })
+}
+
+/// How deep [`repair`] follows a recursive schema (escalation paths nest).
+const REPAIR_DEPTH: usize = 32;
+
+/// Fills every required property missing from `value` (and from the objects
+/// and arrays inside it) per `schema`: from the property's schema example,
+/// else a value of its type. Returns how many properties it filled.
+pub fn repair(spec: &Value, schema: &Value, value: &mut Value, depth: usize) -> usize {
+    if depth > REPAIR_DEPTH {
+        return 0;
+    }
+    let schema = resolve(spec, schema);
+    let mut filled = 0;
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for name in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !map.contains_key(name)
+                    && let Some(property) = properties.and_then(|p| p.get(name))
+                {
+                    map.insert(name.to_owned(), placeholder(spec, property, depth + 1));
+                    filled += 1;
+                }
+            }
+            if let Some(properties) = properties {
+                for (name, child) in map.iter_mut() {
+                    if let Some(property) = properties.get(name) {
+                        filled += repair(spec, property, child, depth + 1);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for child in items {
+                    filled += repair(spec, item, child, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+    filled
+}
+
+/// A value for a missing property: its example (repaired in turn), else
+/// the first enum value, else an empty value of its type.
+fn placeholder(spec: &Value, schema: &Value, depth: usize) -> Value {
+    let resolved = resolve(spec, schema);
+    let mut value = schema
+        .get("example")
+        .or_else(|| resolved.get("example"))
+        .cloned()
+        .or_else(|| resolved.get("enum")?.as_array()?.first().cloned())
+        .unwrap_or_else(|| match resolved.get("type").and_then(Value::as_str) {
+            Some("array") => Value::Array(Vec::new()),
+            Some("string") => Value::String(String::new()),
+            Some("integer") | Some("number") => Value::from(0),
+            Some("boolean") => Value::Bool(false),
+            _ => Value::Object(serde_json::Map::new()),
+        });
+    repair(spec, schema, &mut value, depth);
+    value
 }

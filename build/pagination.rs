@@ -103,7 +103,9 @@ fn list_operation(spec: &Value, op: &Value) -> Option<ListOperation> {
     })
 }
 
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
+/// Follows local `$ref`s (`#/components/schemas/…`) to the schema they
+/// name, a bounded number of hops; shared by the spec queries of the build.
+pub fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
     for _ in 0..32 {
         let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
             break;

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::pagination::resolve;
+
 /// The body properties that make a create safe to send twice.
 pub const REPLAY_KEYS: [&str; 2] = ["idempotency_key", "deduplication_key"];
 
@@ -41,18 +43,4 @@ pub fn replay_safe_creates(spec: &Value) -> BTreeMap<String, String> {
         }
     }
     found
-}
-
-/// Follows `$ref`s to `#/components/schemas/…` (a bounded number of hops).
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..8 {
-        let Some(name) = schema["$ref"]
-            .as_str()
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        else {
-            break;
-        };
-        schema = &spec["components"]["schemas"][name];
-    }
-    schema
 }

@@ -255,8 +255,7 @@ async fn a_body_that_is_not_utf8_is_a_decode_error() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities");
-            then.status(200)
-                .body(b"{\"severities\":[\"\xff\"]}");
+            then.status(200).body(b"{\"severities\":[\"\xff\"]}");
         })
         .await;
     let error = client(&server)
