@@ -35,6 +35,7 @@ fn run() -> Result<(), String> {
         "build/mock.rs",
         "build/builders.rs",
         "build/conformance.rs",
+        "build/doc_examples.rs",
         "build/replay.rs",
     ] {
         println!("cargo::rerun-if-changed={source}");

@@ -48,6 +48,23 @@ pub fn calls(spec: &Value) -> String {
 
 /// The required parameters as `name = literal`, and the body expression.
 fn call(op: &Value) -> Result<(Vec<String>, String), String> {
+    let params = required_params(op)?
+        .into_iter()
+        .map(|(name, literal)| format!("{name} = {literal}"))
+        .collect();
+    let body = match request_example(op)? {
+        None => "None".to_owned(),
+        Some((type_name, example)) => {
+            format!("Some({type_name}, {})", raw_string(&example.to_string()))
+        }
+    };
+    Ok((params, body))
+}
+
+/// Every required (path or query) parameter of `op` as `(setter, literal)`,
+/// the literal a Rust expression of the spec's example (also used by the
+/// doc examples, `doc_examples.rs`).
+pub fn required_params(op: &Value) -> Result<Vec<(String, String)>, String> {
     let mut params = Vec::new();
     for param in op
         .get("parameters")
@@ -75,29 +92,36 @@ fn call(op: &Value) -> Result<(Vec<String>, String), String> {
             Value::Bool(b) => b.to_string(),
             other => return Err(format!("example of `{name}` is not a scalar: {other}")),
         };
-        params.push(format!("{} = {literal}", method_name(name)));
+        params.push((method_name(name), literal));
     }
-    let body = match op.get("requestBody") {
-        None => "None".to_owned(),
-        Some(body) => {
-            let media = body
-                .get("content")
-                .and_then(|c| c.get("application/json"))
-                .ok_or("request body is not JSON")?;
-            let example = media.get("example").ok_or("no request body example")?;
-            let type_name = media
-                .get("schema")
-                .and_then(|s| s.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .ok_or("request body schema is not a component")?
-                .to_pascal_case();
-            let json = example.to_string();
-            let hashes = "#".repeat(json.matches('"').count().min(1) + count_hash_runs(&json));
-            format!("Some({type_name}, r{hashes}\"{json}\"{hashes})")
-        }
+    Ok(params)
+}
+
+/// The request body of `op` as `(type name in `types`, example)`, `None`
+/// when it takes no body.
+pub fn request_example(op: &Value) -> Result<Option<(String, &Value)>, String> {
+    let Some(body) = op.get("requestBody") else {
+        return Ok(None);
     };
-    Ok((params, body))
+    let media = body
+        .get("content")
+        .and_then(|c| c.get("application/json"))
+        .ok_or("request body is not JSON")?;
+    let example = media.get("example").ok_or("no request body example")?;
+    let type_name = media
+        .get("schema")
+        .and_then(|s| s.get("$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .ok_or("request body schema is not a component")?
+        .to_pascal_case();
+    Ok(Some((type_name, example)))
+}
+
+/// `s` as a Rust raw string literal, its `#` delimiter long enough.
+pub fn raw_string(s: &str) -> String {
+    let hashes = "#".repeat(s.matches('"').count().min(1) + count_hash_runs(s));
+    format!("r{hashes}\"{s}\"{hashes}")
 }
 
 /// The longest run of `#` following a `"` in `s`, so the raw string

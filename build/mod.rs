@@ -16,6 +16,7 @@
 
 pub mod builders;
 pub mod conformance;
+pub mod doc_examples;
 pub mod mock;
 pub mod pagination;
 pub mod postprocess;

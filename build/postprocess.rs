@@ -50,6 +50,9 @@ pub fn apply_all(
         .iter()
         .map(|op| (method_name(&op.id), op.clone()))
         .collect();
+    let spec_json = serde_json::to_value(spec).map_err(|e| CodegenError::PostProcess {
+        what: format!("the spec does not serialise back to JSON: {e}"),
+    })?;
     let line = |name, touched| ReportLine { name, touched };
     let mut success_types = BTreeMap::new();
     // In order: each pass may rely on the shape the previous ones left.
@@ -76,6 +79,11 @@ pub fn apply_all(
             remove_unconfigured_constructor(file)?,
         ),
         line("operation_table", operation_table(file, &by_method_name)?),
+        line(
+            "compiling_doc_examples",
+            super::doc_examples::compiling_doc_examples(file, &spec_json)?,
+        ),
+        line("escape_doc_links_and_urls", escape_doc_links_and_urls(file)),
     ];
     Ok(Passes {
         report,
@@ -246,7 +254,7 @@ fn walk_impl_fns(item: &mut syn::Item, f: &mut dyn FnMut(&mut syn::ImplItemFn)) 
 }
 
 /// The methods of the top-level `impl Client` block.
-fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+pub(super) fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
     file.items
         .iter_mut()
         .filter_map(|item| match item {
@@ -756,4 +764,134 @@ fn close_indented_block(out: &mut Vec<String>) {
     let trailing = out.iter().rev().take_while(|l| l.trim().is_empty()).count();
     let at = out.len() - trailing;
     out.insert(at, "```".to_owned());
+}
+
+/// **Why:** the spec's descriptions are Markdown for a website, where a bare
+/// URL is linked by the renderer and `[secret]` or `[Links](url)` are plain
+/// text; rustdoc leaves the first unlinked (`rustdoc::bare_urls`) and takes
+/// the others for intra-doc links to items that do not exist
+/// (`rustdoc::broken_intra_doc_links`), so `cargo doc` warns and a
+/// `-D warnings` docs build fails. This pass, over every doc attribute of the
+/// generated file and outside code, wraps each bare URL in `<…>` and escapes
+/// the brackets of each `[text]` that is neither an intra-doc link to a
+/// code item (`` [`Item`] ``) nor a link to a URL or anchor
+/// (`[text](https://…)`, `[text](#…)`), as `\[text\]`. Returns the number of
+/// doc attributes changed.
+pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
+    struct Escaper(usize);
+    impl VisitMut for Escaper {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            let Some(original) = super::doc_examples::doc_text(attr) else {
+                return;
+            };
+            let escaped = escape_markdown_links(&original);
+            if escaped != original {
+                super::doc_examples::set_doc(attr, &escaped);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut escaper = Escaper(0);
+    escaper.visit_file_mut(file);
+    escaper.0
+}
+
+/// Wraps bare URLs and escapes non-link brackets of a Markdown text, outside
+/// fenced code blocks and code spans (see [`escape_doc_links_and_urls`]).
+pub fn escape_markdown_links(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut in_fence = false;
+    for (i, line) in doc.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            out.push_str(line);
+        } else if in_fence {
+            out.push_str(line);
+        } else {
+            escape_line(line, &mut out);
+        }
+    }
+    out
+}
+
+fn escape_line(line: &str, out: &mut String) {
+    let chars: Vec<char> = line.chars().collect();
+    let mut close_to_escape: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        if c == '`' {
+            // A code span: copied up to the closing run of as many backticks.
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            let after = i + run;
+            let close = (after..chars.len()).find(|&j| {
+                chars[j..].iter().take_while(|&&c| c == '`').count() == run
+                    && chars.get(j.wrapping_sub(1)) != Some(&'`')
+            });
+            let end = close.map_or(chars.len(), |j| j + run);
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        if c == '\\' && i + 1 < chars.len() {
+            out.push(c);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        if c == ']' && close_to_escape.last() == Some(&i) {
+            close_to_escape.pop();
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        }
+        if c == '['
+            && let Some(close) = (i + 1..chars.len()).find(|&j| chars[j] == ']')
+        {
+            let content: String = chars[i + 1..close].iter().collect();
+            let target: Option<String> = (chars.get(close + 1) == Some(&'(')).then(|| {
+                chars[close + 2..]
+                    .iter()
+                    .take_while(|&&c| c != ')')
+                    .collect()
+            });
+            let is_link = content.starts_with('`')
+                || target.is_some_and(|t| {
+                    t.contains("://") || t.starts_with('#') || t.starts_with("mailto:")
+                });
+            if !is_link && !content.is_empty() {
+                out.push_str("\\[");
+                close_to_escape.push(close);
+                i += 1;
+                continue;
+            }
+        }
+        let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+        if (rest.starts_with("https://") || rest.starts_with("http://"))
+            && !matches!(previous, Some('<' | '(' | '"' | '\'' | '='))
+        {
+            let mut end = (i..chars.len())
+                .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | '"'))
+                .unwrap_or(chars.len());
+            while end > i
+                && matches!(
+                    chars[end - 1],
+                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']'
+                )
+            {
+                end -= 1;
+            }
+            out.push('<');
+            out.extend(&chars[i..end]);
+            out.push('>');
+            i = end;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
 }
