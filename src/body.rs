@@ -81,6 +81,18 @@ pub async fn finish<T: DeserializeOwned>(
         Ok(response) => response,
         Err(error) => return Err(Error::from_progenitor(operation, error).await),
     };
+    let (status, headers, body) = success_parts(operation, response).await?;
+    let value = decode::<T>(operation, &body)?;
+    Ok(ResponseValue::new(value, status, headers))
+}
+
+/// The status, headers and body of a success response the retry loop has
+/// read (see [`read_limited`]), or [`Error::BodyTooLarge`] when it stopped
+/// at the limit.
+pub(crate) async fn success_parts(
+    operation: &'static str,
+    response: reqwest::Response,
+) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Bytes), Error> {
     if let Some(too_large) = response.extensions().get::<TooLarge>() {
         return Err(Error::BodyTooLarge {
             operation,
@@ -93,8 +105,7 @@ pub async fn finish<T: DeserializeOwned>(
         .bytes()
         .await
         .map_err(|e| Error::from_reqwest(operation, e))?;
-    let value = decode::<T>(operation, &body)?;
-    Ok(ResponseValue::new(value, status, headers))
+    Ok((status, headers, body))
 }
 
 /// Decodes a body read whole: UTF-8 checked once, then parsed as text. An

@@ -203,18 +203,7 @@ impl RawRequest<'_> {
         if !response.status().is_success() {
             return Err(crate::error::ApiError::from_response(RAW_OPERATION, response).await);
         }
-        if let Some(too_large) = response.extensions().get::<crate::body::TooLarge>() {
-            return Err(Error::BodyTooLarge {
-                operation: RAW_OPERATION,
-                limit: too_large.limit,
-            });
-        }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| Error::from_reqwest(RAW_OPERATION, e))?;
+        let (status, headers, body) = crate::body::success_parts(RAW_OPERATION, response).await?;
         Ok(RawResponse {
             status,
             headers,

@@ -67,21 +67,13 @@ async fn serve(server: &MockServer, log: &Arc<Mutex<Vec<Event>>>) {
     }
 }
 
-fn client(server: &MockServer) -> incidentio::Client {
-    incidentio::Client::builder()
-        .api_key("test-key")
-        .base_url(server.base_url())
-        .build()
-        .expect("client")
-}
-
 /// Walks every page with `WORK` of awaited work per page; returns the
 /// event log and the item ids.
 async fn walk(prefetch: bool) -> (Vec<Event>, Vec<String>) {
     let server = MockServer::start_async().await;
     let log = Arc::new(Mutex::new(Vec::new()));
     serve(&server, &log).await;
-    let client = client(&server);
+    let client = crate::common::client(&server);
     let started = Instant::now();
     let mut pages = client
         .incidents_v2_list()
@@ -143,7 +135,7 @@ async fn a_dropped_prefetching_stream_fetches_nothing_more() {
     let server = MockServer::start_async().await;
     let log = Arc::new(Mutex::new(Vec::new()));
     serve(&server, &log).await;
-    let client = client(&server);
+    let client = crate::common::client(&server);
     let mut pages = client.incidents_v2_list().paginate().prefetch(true).pages();
     pages.try_next().await.expect("page").expect("first page");
     drop(pages);
