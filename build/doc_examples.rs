@@ -38,13 +38,11 @@ pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usiz
         })
         .collect();
     let mut replaced = 0;
-    let mut methods = 0;
     for method in client_methods(file) {
         let name = method.sig.ident.to_string();
         let Some(op) = ops.get(&name) else {
             continue;
         };
-        methods += 1;
         let deprecated = method.attrs.iter().any(|a| a.path().is_ident("deprecated"));
         let Ok(params) = required_params(op) else {
             continue;
@@ -67,11 +65,9 @@ pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usiz
             break;
         }
     }
-    if methods > 0 && replaced == 0 {
-        return Err(CodegenError::PostProcess {
-            what: "no progenitor example (```ignore) found in the Client methods' docs".into(),
-        });
-    }
+    // No loud failure on zero: a small spec whose required parameters have
+    // no examples legitimately keeps every progenitor block (the count is
+    // in the codegen report, and the doctests show any that stay ignored).
     Ok(replaced)
 }
 
