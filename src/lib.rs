@@ -16,6 +16,7 @@ pub mod mock;
 mod operation;
 mod pacing;
 pub mod pagination;
+mod path_template;
 mod ratelimit;
 mod raw;
 mod retry;

@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::hooks::Call;
+use crate::path_template::Template;
 
 /// The name a raw request's errors give as their operation.
 const RAW_OPERATION: &str = "request";
@@ -359,18 +360,16 @@ fn is_dot_segment(segment: &str) -> bool {
 }
 
 /// The spec's operation with this method and a path template matching
-/// `path` (`{id}` matches one segment), so that a raw request to a known
+/// `path` (`{id}` matches one segment; a literal segment wins over a
+/// parameter, as in the mock's routing), so that a raw request to a known
 /// create gets the same idempotency-key retries as the generated method.
 fn matching_operation(method: &Method, path: &str) -> Option<&'static crate::Operation> {
     let route = path.split('?').next().unwrap_or_default();
-    let segments: Vec<&str> = route.trim_end_matches('/').split('/').collect();
-    crate::OPERATIONS.iter().find(|op| {
-        op.method.eq_ignore_ascii_case(method.as_str()) && {
-            let template: Vec<&str> = op.path.split('/').collect();
-            template.len() == segments.len()
-                && template.iter().zip(&segments).all(|(t, s)| {
-                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
-                })
-        }
-    })
+    crate::OPERATIONS
+        .iter()
+        .filter(|op| op.method.eq_ignore_ascii_case(method.as_str()))
+        .map(|op| (Template::parse(op.path), op))
+        .filter(|(template, _)| template.matches(route))
+        .min_by_key(|(template, _)| template.priority())
+        .map(|(_, op)| op)
 }

@@ -85,8 +85,8 @@ pub use response::{ErrorBody, MockResponse};
 pub use route::{MockRequest, MockRoute};
 pub(crate) use table::mock_operations;
 
+use crate::path_template::Template;
 use route::{Route, RouteState};
-use table::Template;
 
 use crate::{Client, ClientBuilder, Error, Operation, RetryPolicy};
 

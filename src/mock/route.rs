@@ -8,7 +8,7 @@ use http::StatusCode;
 use serde::Serialize;
 
 use super::response::{ErrorBody, MockResponse};
-use super::table::Template;
+use crate::path_template::Template;
 use crate::{Error, Operation};
 
 /// A method and path template the mock answers, with its default response
