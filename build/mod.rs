@@ -16,6 +16,7 @@
 
 pub mod builders;
 pub mod conformance;
+pub mod deserialize;
 pub mod doc_examples;
 pub mod mock;
 pub mod pagination;
@@ -309,6 +310,10 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     report.push(ReportLine {
         name: "prune_response_builders",
         touched: builders::prune_response_builders(&mut file, &request_types)?,
+    });
+    report.push(ReportLine {
+        name: "compact_struct_deserialize",
+        touched: deserialize::compact_struct_deserialize(&mut file),
     });
     let paginated = pagination::paginate_list_operations(&mut file, &lists)?;
     report.push(ReportLine {

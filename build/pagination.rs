@@ -370,11 +370,13 @@ fn list_request_items(
         syn::parse_quote! {
             impl<'a> #ident<'a> {
                 #[doc = #stream_doc]
+                #[inline]
                 pub fn stream(self) -> crate::pagination::ItemStream<'a, types::#item> {
                     crate::pagination::Paginator::new(self).items()
                 }
 
                 #[doc = #pages_doc]
+                #[inline]
                 pub fn pages(self) -> crate::pagination::PageStream<'a, types::#item> {
                     crate::pagination::Paginator::new(self).pages()
                 }

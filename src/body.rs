@@ -111,28 +111,33 @@ pub(crate) async fn success_parts(
 /// Decodes a body read whole: UTF-8 checked once, then parsed as text. An
 /// empty body (a `204`) decodes as JSON `null`, which is `()` for the
 /// operations that return nothing and `Value::Null` untyped.
+///
+/// Every path here parses text (`serde_json`'s `StrRead`), so each response
+/// type's `Deserialize` is compiled for one reader, plus the path-tracking
+/// one of a failure: a second reader would double that code in every
+/// program that calls the operation.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     body: &Bytes,
 ) -> Result<T, Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return serde_json::from_str("null")
-            .map_err(|e| crate::error::decode_error::<T>(operation, body, &e));
-    }
-    let text = match std::str::from_utf8(body) {
-        Ok(text) => text,
-        // Let serde_json say where the bad byte is, with its path.
-        Err(_) => {
-            return Err(match serde_json::from_slice::<T>(body) {
-                Err(e) => crate::error::decode_error::<T>(operation, body, &e),
-                Ok(_) => Error::Decode {
+    let text = if body.iter().all(u8::is_ascii_whitespace) {
+        "null"
+    } else {
+        match std::str::from_utf8(body) {
+            Ok(text) => text,
+            Err(e) => {
+                return Err(Error::Decode {
                     operation,
                     path: ".".into(),
-                    message: "the body is not valid UTF-8".into(),
+                    message: format!(
+                        "the body is not valid UTF-8 (invalid byte at offset {})",
+                        e.valid_up_to()
+                    ),
                     body: crate::error::FailedBody::new(body.clone()),
-                },
-            });
+                });
+            }
         }
     };
-    serde_json::from_str(text).map_err(|e| crate::error::decode_error::<T>(operation, body, &e))
+    serde_json::from_str(text)
+        .map_err(|e| crate::error::decode_error::<T>(operation, text, body, &e))
 }

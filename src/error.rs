@@ -268,10 +268,11 @@ impl Error {
 /// where. Only the failure path pays for the tracking.
 pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
     operation: &'static str,
+    text: &str,
     body: &bytes::Bytes,
     fast_error: &serde_json::Error,
 ) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Err(error) => Error::Decode {
             operation,

@@ -7,6 +7,7 @@ extern crate self as incidentio;
 mod api_key;
 mod body;
 mod client;
+mod de;
 pub mod error;
 pub mod filter;
 mod generated;

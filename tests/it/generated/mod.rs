@@ -4,3 +4,4 @@
 mod examples;
 mod features_in_sync;
 mod operations;
+mod struct_deserialize;

@@ -1,0 +1,184 @@
+//! The generated structs' `Deserialize` (written by the build's
+//! `compact_struct_deserialize` pass instead of `#[derive]`) behaves as the
+//! derive does: the same JSON accepted, the same errors, unknown keys
+//! ignored, absent `Option`s `None`, `default` attributes applied, and the
+//! sequence form of non-self-describing formats.
+
+use incidentio::types::{AlertAttributeV2, AlertSourceHeartbeatOptionsPayloadV2, IncidentV2};
+use serde::de::{self, DeserializeOwned, Visitor};
+use serde_json::{Value, json};
+
+fn attribute() -> Value {
+    json!({
+        "array": false,
+        "emoji": "bolt",
+        "id": "01FCNDV6P870EA6S7TK1DSYDG0",
+        "name": "Affected team",
+        "required": true,
+        "type": "Team"
+    })
+}
+
+fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_json::from_str(&value.to_string()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn renamed_keys_and_every_field_decode() {
+    let decoded: AlertAttributeV2 = decode(attribute()).unwrap();
+    assert_eq!(decoded.type_, "Team");
+    assert_eq!(decoded.emoji.as_deref(), Some("bolt"));
+    assert!(decoded.required && !decoded.array);
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), attribute());
+}
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let mut value = attribute();
+    value.as_object_mut().unwrap().remove("type");
+    let error = decode::<AlertAttributeV2>(value).unwrap_err();
+    assert!(error.contains("missing field `type`"), "{error}");
+}
+
+#[test]
+fn a_duplicate_key_is_named() {
+    let text = r#"{"array":false,"id":"a","name":"n","required":true,"type":"T","id":"b"}"#;
+    let error = serde_json::from_str::<AlertAttributeV2>(text)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("duplicate field `id`"), "{error}");
+}
+
+#[test]
+fn unknown_keys_are_ignored_and_absent_or_null_options_are_none() {
+    let mut value = attribute();
+    let object = value.as_object_mut().unwrap();
+    object.insert("added_later".into(), json!({"nested": [1, 2, {"x": null}]}));
+    object.remove("emoji");
+    let decoded: AlertAttributeV2 = decode(value.clone()).unwrap();
+    assert_eq!(decoded.emoji, None);
+    value["emoji"] = Value::Null;
+    assert_eq!(decode::<AlertAttributeV2>(value).unwrap().emoji, None);
+}
+
+#[test]
+fn a_wrong_type_names_the_field_path() {
+    let mut value = attribute();
+    value["required"] = json!("yes");
+    let text = value.to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let error = serde_path_to_error::deserialize::<_, AlertAttributeV2>(&mut deserializer)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(error.path().to_string(), "required");
+    assert!(
+        error.inner().to_string().contains("invalid type"),
+        "{error}"
+    );
+}
+
+#[test]
+fn default_attributes_apply_to_absent_fields() {
+    // The spec's defaults: failure_threshold 1 (`default = "…"`), and
+    // grace_period_seconds with a plain `default` (0).
+    let decoded: AlertSourceHeartbeatOptionsPayloadV2 =
+        decode(json!({"interval_seconds": 60})).unwrap();
+    assert_eq!(decoded.failure_threshold, 1);
+    assert_eq!(decoded.grace_period_seconds, 0);
+    assert_eq!(decoded.interval_seconds, 60);
+    let error = decode::<AlertSourceHeartbeatOptionsPayloadV2>(json!({})).unwrap_err();
+    assert!(
+        error.contains("missing field `interval_seconds`"),
+        "{error}"
+    );
+}
+
+/// The field list a type passes to `deserialize_struct`, in order: what a
+/// non-self-describing format relies on.
+fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Capture(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> de::Deserializer<'de> for &mut Capture {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut capture = Capture(None);
+    let _ = T::deserialize(&mut capture);
+    capture.0.expect("the type deserializes as a struct")
+}
+
+/// `value` (an object) as the array of its fields in declaration order.
+fn as_sequence<T: DeserializeOwned>(value: &Value) -> Value {
+    let fields = struct_fields::<T>();
+    Value::Array(
+        fields
+            .iter()
+            .map(|field| value.get(*field).cloned().unwrap_or(Value::Null))
+            .collect(),
+    )
+}
+
+#[test]
+fn the_sequence_form_decodes_like_the_map_form() {
+    let fields = struct_fields::<AlertAttributeV2>();
+    assert_eq!(fields.len(), attribute().as_object().unwrap().len());
+    let from_map: AlertAttributeV2 = decode(attribute()).unwrap();
+    let from_seq: AlertAttributeV2 = decode(as_sequence::<AlertAttributeV2>(&attribute())).unwrap();
+    assert_eq!(
+        serde_json::to_value(from_seq).unwrap(),
+        serde_json::to_value(from_map).unwrap()
+    );
+    let short = Value::Array(vec![json!(false)]);
+    let error = decode::<AlertAttributeV2>(short).unwrap_err();
+    assert!(error.contains("invalid length 1"), "{error}");
+}
+
+#[test]
+fn a_large_example_decodes_the_same_from_map_and_sequence() {
+    // The spec's own example incident: nested structs, lists, options.
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/openapi/incident-io.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let example = spec["components"]["schemas"]["IncidentV2"]["example"].clone();
+    assert!(example.is_object(), "the spec has an IncidentV2 example");
+    let from_map: IncidentV2 = decode(example.clone()).unwrap();
+    let mut top = serde_json::to_value(&from_map).unwrap();
+    // Only the top level is turned into a sequence; nested structs stay maps.
+    let from_seq: IncidentV2 = decode(as_sequence::<IncidentV2>(&top)).unwrap();
+    let reencoded = serde_json::to_value(from_seq).unwrap();
+    top.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+    assert_eq!(reencoded, top);
+}
