@@ -1,7 +1,7 @@
 //! The `compact_struct_deserialize` pass: a smaller `Deserialize` for each
 //! generated struct.
 
-use quote::{format_ident, quote};
+use quote::ToTokens;
 
 /// How a field is filled when its key is absent from a map.
 enum Missing {
@@ -32,38 +32,65 @@ struct Field {
 /// checking (measured with `-Zself-profile`). This pass replaces the derive
 /// on each plain struct (named fields; only `rename`, `default` and
 /// `skip_serializing_if` attributes, which are all typify emits) with an
-/// impl of the same behaviour in three bodies: the key is matched to its
-/// index by one shared seed ([`crate::de::FieldIndex`]) instead of a
+/// impl of the same behaviour in four small bodies: the key is matched to
+/// its index by one shared seed (`crate::de::FieldIndex`) instead of a
 /// per-struct enum, and the duplicate, missing and default handling is in
-/// shared generic helpers. What stays the same, and is tested: the JSON
-/// accepted and the errors (`missing field`, `duplicate field`, the path of
-/// a wrong type), unknown keys ignored, absent `Option` fields `None`,
-/// `default` attributes applied, and the sequence form that non-self-
-/// describing formats (bincode, postcard) use. `Serialize` stays derived.
+/// shared generic helpers (`src/de.rs`). What stays the same, and is tested
+/// (`tests/it/generated/struct_deserialize.rs`): the JSON accepted and the
+/// errors (`missing field`, `duplicate field`, the path of a wrong type),
+/// unknown keys ignored, absent `Option` fields `None`, `default` attributes
+/// applied, and the sequence form that non-self-describing formats (bincode,
+/// postcard) use. `Serialize` stays derived.
 ///
-/// Structs it does not recognise keep the derive; returns how many it
-/// replaced.
-pub fn compact_struct_deserialize(file: &mut syn::File) -> usize {
+/// The impls are returned as source text, a module `types_deserialize` to
+/// append beside `types` (parsing them back into the syntax tree and
+/// pretty-printing them cost the build script more than writing them).
+/// Structs it does not recognise keep the derive. Returns how many it
+/// replaced, and the module.
+pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
+    let mut impls = String::new();
     let mut replaced = 0;
     for item in &mut file.items {
         if let syn::Item::Mod(module) = item
             && module.ident == "types"
             && let Some((_, items)) = &mut module.content
         {
-            let mut impls = Vec::new();
             for item in items.iter_mut() {
+                // typify's `default = "defaults::…"` functions are
+                // `pub(super)`: the impls beside `types` call them too.
+                if let syn::Item::Mod(defaults) = item
+                    && defaults.ident == "defaults"
+                    && let Some((_, functions)) = &mut defaults.content
+                {
+                    for function in functions.iter_mut() {
+                        if let syn::Item::Fn(function) = function {
+                            function.vis = syn::parse_quote!(pub(crate));
+                        }
+                    }
+                }
+                if let syn::Item::Enum(enumeration) = item
+                    && let Some(variants) = unit_variants(enumeration)
+                    && remove_deserialize_derive(&mut enumeration.attrs)
+                {
+                    impls.push_str(&unit_enum_impl(&enumeration.ident, &variants));
+                    replaced += 1;
+                }
                 if let syn::Item::Struct(strukt) = item
                     && let Some(fields) = plain_fields(strukt)
-                    && remove_deserialize_derive(strukt)
+                    && remove_deserialize_derive(&mut strukt.attrs)
                 {
-                    impls.push(deserialize_impl(&strukt.ident, &fields));
+                    impls.push_str(&deserialize_impl(&strukt.ident, &fields));
+                    replaced += 1;
                 }
             }
-            replaced += impls.len();
-            items.extend(impls);
         }
     }
-    replaced
+    let module = format!(
+        "\n/// `Deserialize` for the plain structs of [`types`], written by the build's\n\
+         /// `compact_struct_deserialize` pass in place of `#[derive]` (see `src/de.rs`).\n\
+         mod types_deserialize {{\n    #[allow(unused_imports)]\n    use super::types::*;\n{impls}}}\n"
+    );
+    (replaced, module)
 }
 
 /// The fields of a struct this pass can take: derives `Deserialize`, has
@@ -142,18 +169,89 @@ fn derive_paths(attr: &syn::Attribute) -> Option<Vec<syn::Path>> {
         .map(|paths| paths.into_iter().collect())
 }
 
-fn derives_deserialize(strukt: &syn::ItemStruct) -> bool {
-    strukt
-        .attrs
-        .iter()
-        .filter_map(derive_paths)
-        .any(|paths| paths.iter().any(is_deserialize))
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().filter_map(derive_paths).any(|paths| {
+        paths
+            .iter()
+            .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+    })
 }
 
-/// Drops `Deserialize` from the struct's derive list.
-fn remove_deserialize_derive(strukt: &mut syn::ItemStruct) -> bool {
+fn derives_deserialize(strukt: &syn::ItemStruct) -> bool {
+    derives(&strukt.attrs, "Deserialize")
+}
+
+/// The variants of an enum this pass can take, as `(ident, value)`: derives
+/// `Deserialize` and `Copy`, no generics, no container `#[serde]`
+/// attribute, every variant a unit with at most a `rename`.
+fn unit_variants(enumeration: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    if !enumeration.generics.params.is_empty()
+        || enumeration.attrs.iter().any(|a| a.path().is_ident("serde"))
+        || !derives(&enumeration.attrs, "Deserialize")
+        || !derives(&enumeration.attrs, "Copy")
+        || enumeration.variants.is_empty()
+    {
+        return None;
+    }
+    enumeration
+        .variants
+        .iter()
+        .map(|variant| {
+            if !matches!(variant.fields, syn::Fields::Unit) || variant.discriminant.is_some() {
+                return None;
+            }
+            let mut value = variant.ident.to_string();
+            for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                let mut known = true;
+                attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        value = meta.value()?.parse::<syn::LitStr>()?.value();
+                    } else {
+                        known = false;
+                    }
+                    Ok(())
+                })
+                .ok()?;
+                if !known {
+                    return None;
+                }
+            }
+            Some((variant.ident.clone(), value))
+        })
+        .collect()
+}
+
+/// One unit-only enum's impl, as source text: the value is looked up by
+/// the shared `crate::de::unit_variant` (what the derive's per-enum field
+/// enum and visitors do), in the enum form every format uses, so strings
+/// in JSON and variant indices in bincode both work as before.
+fn unit_enum_impl(name: &syn::Ident, variants: &[(syn::Ident, String)]) -> String {
+    let values: Vec<String> = variants.iter().map(|(_, v)| format!("{v:?}")).collect();
+    let idents: Vec<String> = variants
+        .iter()
+        .map(|(i, _)| format!("{name}::{i}"))
+        .collect();
+    format!(
+        r#"    impl<'de> ::serde::Deserialize<'de> for {name} {{
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {{
+            const VARIANTS: &[&str] = &[{}];
+            const VALUES: &[{name}] = &[{}];
+            crate::de::unit_variant(deserializer, "{name}", VARIANTS, VALUES)
+        }}
+    }}
+"#,
+        values.join(", "),
+        idents.join(", ")
+    )
+}
+
+/// Drops `Deserialize` from an item's derive list.
+fn remove_deserialize_derive(attrs: &mut [syn::Attribute]) -> bool {
     let mut removed = false;
-    for attr in &mut strukt.attrs {
+    for attr in attrs {
         let Some(paths) = derive_paths(attr) else {
             continue;
         };
@@ -166,67 +264,91 @@ fn remove_deserialize_derive(strukt: &mut syn::ItemStruct) -> bool {
     removed
 }
 
-fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> syn::Item {
-    let expecting = format!("struct {name}");
-    let name_str = name.to_string();
-    let keys = fields.iter().map(|f| f.key.as_str());
-    let slots: Vec<syn::Ident> = (0..fields.len())
-        .map(|i| format_ident!("field_{i}"))
-        .collect();
-    let tys = fields.iter().map(|f| &f.ty);
-    let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
-    let indices = 0..fields.len();
-    let elements = fields.iter().enumerate().map(|(i, f)| match &f.missing {
-        Missing::Default => quote!(seq.next_element()?.unwrap_or_default()),
-        Missing::DefaultFn(path) => quote!(seq.next_element()?.unwrap_or_else(#path)),
-        Missing::Error | Missing::None => quote!(crate::de::element(&mut seq, #i, &self)?),
-    });
-    let finish = fields.iter().zip(&slots).map(|(f, slot)| {
-        let key = &f.key;
-        match &f.missing {
-            Missing::Error => quote!(crate::de::required(#slot, #key)?),
-            Missing::None | Missing::Default => quote!(#slot.unwrap_or_default()),
-            Missing::DefaultFn(path) => quote!(#slot.unwrap_or_else(#path)),
-        }
-    });
-    let keys_for_match = fields.iter().map(|f| f.key.as_str());
-    syn::parse_quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                const FIELDS: &[&str] = &[#(#keys),*];
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_seq<A>(self, mut seq: A) -> ::std::result::Result<#name, A::Error>
-                    where
-                        A: ::serde::de::SeqAccess<'de>,
-                    {
-                        ::std::result::Result::Ok(#name { #(#idents: #elements),* })
-                    }
-                    fn visit_map<A>(self, mut map: A) -> ::std::result::Result<#name, A::Error>
-                    where
-                        A: ::serde::de::MapAccess<'de>,
-                    {
-                        #(let mut #slots: ::std::option::Option<#tys> = ::std::option::Option::None;)*
-                        while let ::std::option::Option::Some(index) =
-                            ::serde::de::MapAccess::next_key_seed(&mut map, crate::de::FieldIndex(FIELDS))?
-                        {
-                            match index {
-                                #(#indices => crate::de::field(&mut map, &mut #slots, #keys_for_match)?,)*
-                                _ => crate::de::skip(&mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok(#name { #(#idents: #finish),* })
-                    }
-                }
-                deserializer.deserialize_struct(#name_str, FIELDS, Visitor)
-            }
-        }
+fn tokens(tokens: impl ToTokens) -> String {
+    tokens.into_token_stream().to_string()
+}
+
+/// One struct's impl, as source text (see [`compact_struct_deserialize`]).
+fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
+    use std::fmt::Write as _;
+    let keys: Vec<String> = fields.iter().map(|f| format!("{:?}", f.key)).collect();
+    let mut elements = String::new();
+    let mut slots = String::new();
+    let mut arms = String::new();
+    let mut finish = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        let ident = f.ident.to_string();
+        let key = &keys[i];
+        let (element, last) = match &f.missing {
+            Missing::Error => (
+                format!("crate::de::element(&mut seq, {i}, &self)?"),
+                format!("crate::de::required(field_{i}, {key})?"),
+            ),
+            Missing::None => (
+                format!("crate::de::element(&mut seq, {i}, &self)?"),
+                format!("field_{i}.unwrap_or_default()"),
+            ),
+            Missing::Default => (
+                "seq.next_element()?.unwrap_or_default()".to_owned(),
+                format!("field_{i}.unwrap_or_default()"),
+            ),
+            Missing::DefaultFn(path) => (
+                format!("seq.next_element()?.unwrap_or_else({})", tokens(path)),
+                format!("field_{i}.unwrap_or_else({})", tokens(path)),
+            ),
+        };
+        let _ = writeln!(elements, "                    {ident}: {element},");
+        let _ = writeln!(
+            slots,
+            "                let mut field_{i}: ::std::option::Option<{}> = ::std::option::Option::None;",
+            tokens(&f.ty)
+        );
+        let _ = writeln!(
+            arms,
+            "                        {i} => crate::de::field(&mut map, &mut field_{i}, {key}),"
+        );
+        let _ = writeln!(finish, "                    {ident}: {last},");
     }
+    let keys = keys.join(", ");
+    format!(
+        r#"    impl<'de> ::serde::Deserialize<'de> for {name} {{
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {{
+            const FIELDS: &[&str] = &[{keys}];
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {{
+                type Value = {name};
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
+                    f.write_str("struct {name}")
+                }}
+                fn visit_seq<A>(self, mut seq: A) -> ::std::result::Result<{name}, A::Error>
+                where
+                    A: ::serde::de::SeqAccess<'de>,
+                {{
+                    ::std::result::Result::Ok({name} {{
+{elements}                    }})
+                }}
+                fn visit_map<A>(self, mut map: A) -> ::std::result::Result<{name}, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {{
+{slots}                while let ::std::option::Option::Some(index) =
+                    ::serde::de::MapAccess::next_key_seed(&mut map, crate::de::FieldIndex(FIELDS))?
+                {{
+                    let read = match index {{
+{arms}                        _ => crate::de::skip(&mut map),
+                    }};
+                    read?;
+                }}
+                ::std::result::Result::Ok({name} {{
+{finish}                }})
+                }}
+            }}
+            deserializer.deserialize_struct("{name}", FIELDS, Visitor)
+        }}
+    }}
+"#
+    )
 }

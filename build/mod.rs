@@ -311,10 +311,12 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
         name: "prune_response_builders",
         touched: builders::prune_response_builders(&mut file, &request_types)?,
     });
+    let (compacted, deserialize_impls) = deserialize::compact_struct_deserialize(&mut file);
     report.push(ReportLine {
         name: "compact_struct_deserialize",
-        touched: deserialize::compact_struct_deserialize(&mut file),
+        touched: compacted,
     });
+    appended.push_str(&deserialize_impls);
     let paginated = pagination::paginate_list_operations(&mut file, &lists)?;
     report.push(ReportLine {
         name: "paginate_list_operations",

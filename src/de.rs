@@ -90,3 +90,85 @@ pub(crate) fn element<'de, A: SeqAccess<'de>, T: de::Deserialize<'de>>(
     seq.next_element()?
         .ok_or_else(|| de::Error::invalid_length(index, expected))
 }
+
+/// A unit-only enum's value, read in the enum form (a string in JSON, a
+/// variant index in bincode): the shared body of the generated enums'
+/// `Deserialize` (see the build's `compact_struct_deserialize` pass).
+/// `values[i]` is the variant named `variants[i]`.
+pub(crate) fn unit_variant<'de, D: de::Deserializer<'de>, T: Copy>(
+    deserializer: D,
+    name: &'static str,
+    variants: &'static [&'static str],
+    values: &'static [T],
+) -> Result<T, D::Error> {
+    let index = deserializer.deserialize_enum(name, variants, UnitVariant(variants))?;
+    values
+        .get(index)
+        .copied()
+        .ok_or_else(|| de::Error::custom(format_args!("no variant {index} in {name}")))
+}
+
+/// Visits an enum whose variants are all units, giving the variant's index.
+#[derive(Clone, Copy)]
+struct UnitVariant(&'static [&'static str]);
+
+impl<'de> Visitor<'de> for UnitVariant {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a unit variant")
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<usize, A::Error> {
+        let (index, variant) = data.variant_seed(VariantIndex(self.0))?;
+        de::VariantAccess::unit_variant(variant)?;
+        Ok(index)
+    }
+}
+
+/// Reads a variant name (or index) and gives its index, with the derive's
+/// errors for an unknown one.
+#[derive(Clone, Copy)]
+struct VariantIndex(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for VariantIndex {
+    type Value = usize;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for VariantIndex {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+
+    fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
+        usize::try_from(index)
+            .ok()
+            .filter(|&i| i < self.0.len())
+            .ok_or_else(|| {
+                E::invalid_value(
+                    de::Unexpected::Unsigned(index),
+                    &format!("variant index 0 <= i < {}", self.0.len()).as_str(),
+                )
+            })
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|variant| *variant == value)
+            .ok_or_else(|| E::unknown_variant(value, self.0))
+    }
+
+    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|variant| variant.as_bytes() == value)
+            .ok_or_else(|| E::unknown_variant(&String::from_utf8_lossy(value), self.0))
+    }
+}

@@ -182,3 +182,63 @@ fn a_large_example_decodes_the_same_from_map_and_sequence() {
     top.as_object_mut().unwrap().retain(|_, v| !v.is_null());
     assert_eq!(reencoded, top);
 }
+
+// ---- unit-only enums ------------------------------------------------------
+
+use incidentio::types::ActionV1Status;
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::de::value::{Error as ValueError, StrDeserializer, U32Deserializer};
+
+#[test]
+fn an_enum_decodes_from_its_name_and_names_the_known_ones_otherwise() {
+    let value: ActionV1Status = serde_json::from_str("\"not_doing\"").unwrap();
+    assert_eq!(value, ActionV1Status::NotDoing);
+    let error = serde_json::from_str::<ActionV1Status>("\"archived\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("unknown variant `archived`, expected one of `outstanding`"),
+        "{error}"
+    );
+    // A number is not an enum in JSON (serde_json says so before any
+    // visitor runs, as with the derive).
+    assert!(serde_json::from_str::<ActionV1Status>("7").is_err());
+    // Other self-describing inputs hand the name over as a string too.
+    let name: StrDeserializer<'_, ValueError> = "completed".into_deserializer();
+    assert_eq!(
+        ActionV1Status::deserialize(name).unwrap(),
+        ActionV1Status::Completed
+    );
+}
+
+#[test]
+fn an_enum_decodes_from_the_variant_index_that_serialize_writes() {
+    // Non-self-describing formats write a unit variant as its index: every
+    // index up to the first error decodes to the variant whose name the
+    // derived Serialize (and Display) gives back.
+    let mut count = 0u32;
+    loop {
+        let deserializer: U32Deserializer<ValueError> = count.into_deserializer();
+        match ActionV1Status::deserialize(deserializer) {
+            Ok(value) => {
+                let name = serde_json::to_string(&value).unwrap();
+                assert_eq!(name, format!("\"{value}\""));
+                assert_eq!(
+                    serde_json::from_str::<ActionV1Status>(&name).unwrap(),
+                    value
+                );
+                count += 1;
+            }
+            Err(error) => {
+                let error = error.to_string();
+                assert!(
+                    error.contains(&format!("variant index 0 <= i < {count}")),
+                    "{error}"
+                );
+                break;
+            }
+        }
+    }
+    assert_eq!(count, 4, "outstanding, completed, deleted, not_doing");
+}
