@@ -99,7 +99,7 @@ pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
 fn plain_fields(strukt: &syn::ItemStruct) -> Option<Vec<Field>> {
     if !strukt.generics.params.is_empty()
         || strukt.attrs.iter().any(|a| a.path().is_ident("serde"))
-        || !derives_deserialize(strukt)
+        || !derives(&strukt.attrs, "Deserialize")
     {
         return None;
     }
@@ -117,36 +117,50 @@ fn field(field: &syn::Field) -> Option<Field> {
     } else {
         Missing::Error
     };
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let mut known = true;
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                key = meta.value()?.parse::<syn::LitStr>()?.value();
-            } else if meta.path.is_ident("default") {
-                missing = if meta.input.peek(syn::Token![=]) {
-                    let path = meta.value()?.parse::<syn::LitStr>()?;
-                    Missing::DefaultFn(path.parse()?)
-                } else {
-                    Missing::Default
-                };
-            } else if meta.path.is_ident("skip_serializing_if") {
-                meta.value()?.parse::<syn::LitStr>()?;
+    serde_attributes(&field.attrs, |meta| {
+        if meta.path.is_ident("rename") {
+            key = meta.value()?.parse::<syn::LitStr>()?.value();
+        } else if meta.path.is_ident("default") {
+            missing = if meta.input.peek(syn::Token![=]) {
+                let path = meta.value()?.parse::<syn::LitStr>()?;
+                Missing::DefaultFn(path.parse()?)
             } else {
-                known = false;
-            }
-            Ok(())
-        })
-        .ok()?;
-        if !known {
-            return None;
+                Missing::Default
+            };
+        } else if meta.path.is_ident("skip_serializing_if") {
+            meta.value()?.parse::<syn::LitStr>()?;
+        } else {
+            return Ok(false);
         }
-    }
+        Ok(true)
+    })?;
     Some(Field {
         ident,
         ty: field.ty.clone(),
         key,
         missing,
     })
+}
+
+/// Calls `known` on each entry of the `#[serde(...)]` attributes in
+/// `attrs`; it reads the entry and says whether it knows it. `None` when an
+/// entry is unknown or does not parse: the item then keeps its derive.
+fn serde_attributes(
+    attrs: &[syn::Attribute],
+    mut known: impl FnMut(&syn::meta::ParseNestedMeta) -> syn::Result<bool>,
+) -> Option<()> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let mut all_known = true;
+        attr.parse_nested_meta(|meta| {
+            all_known &= known(&meta)?;
+            Ok(())
+        })
+        .ok()?;
+        if !all_known {
+            return None;
+        }
+    }
+    Some(())
 }
 
 fn is_option(ty: &syn::Type) -> bool {
@@ -177,10 +191,6 @@ fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     })
 }
 
-fn derives_deserialize(strukt: &syn::ItemStruct) -> bool {
-    derives(&strukt.attrs, "Deserialize")
-}
-
 /// The variants of an enum this pass can take, as `(ident, value)`: derives
 /// `Deserialize` and `Copy`, no generics, no container `#[serde]`
 /// attribute, every variant a unit with at most a `rename`.
@@ -201,21 +211,13 @@ fn unit_variants(enumeration: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)
                 return None;
             }
             let mut value = variant.ident.to_string();
-            for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                let mut known = true;
-                attr.parse_nested_meta(|meta| {
-                    if meta.path.is_ident("rename") {
-                        value = meta.value()?.parse::<syn::LitStr>()?.value();
-                    } else {
-                        known = false;
-                    }
-                    Ok(())
-                })
-                .ok()?;
-                if !known {
-                    return None;
+            serde_attributes(&variant.attrs, |meta| {
+                if !meta.path.is_ident("rename") {
+                    return Ok(false);
                 }
-            }
+                value = meta.value()?.parse::<syn::LitStr>()?.value();
+                Ok(true)
+            })?;
             Some((variant.ident.clone(), value))
         })
         .collect()

@@ -15,13 +15,14 @@ use std::fmt;
 #[derive(Clone, Copy)]
 pub(crate) struct FieldIndex(pub(crate) &'static [&'static str]);
 
-impl FieldIndex {
-    fn position(self, key: &[u8]) -> usize {
-        self.0
-            .iter()
-            .position(|field| field.as_bytes() == key)
-            .unwrap_or(usize::MAX)
-    }
+/// The index of `key` among `names`.
+fn position(names: &[&str], key: &[u8]) -> Option<usize> {
+    names.iter().position(|name| name.as_bytes() == key)
+}
+
+/// `index` if it is a valid position in `names`.
+fn in_range(names: &[&str], index: u64) -> Option<usize> {
+    usize::try_from(index).ok().filter(|&i| i < names.len())
 }
 
 impl<'de> DeserializeSeed<'de> for FieldIndex {
@@ -41,18 +42,15 @@ impl<'de> Visitor<'de> for FieldIndex {
 
     /// Formats that name fields by position (as the derive accepts).
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(usize::try_from(index)
-            .ok()
-            .filter(|&i| i < self.0.len())
-            .unwrap_or(usize::MAX))
+        Ok(in_range(self.0, index).unwrap_or(usize::MAX))
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self.position(key.as_bytes()))
+        self.visit_bytes(key.as_bytes())
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self.position(key))
+        Ok(position(self.0, key).unwrap_or(usize::MAX))
     }
 }
 
@@ -147,28 +145,20 @@ impl<'de> Visitor<'de> for VariantIndex {
     }
 
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        usize::try_from(index)
-            .ok()
-            .filter(|&i| i < self.0.len())
-            .ok_or_else(|| {
-                E::invalid_value(
-                    de::Unexpected::Unsigned(index),
-                    &format!("variant index 0 <= i < {}", self.0.len()).as_str(),
-                )
-            })
+        in_range(self.0, index).ok_or_else(|| {
+            E::invalid_value(
+                de::Unexpected::Unsigned(index),
+                &format!("variant index 0 <= i < {}", self.0.len()).as_str(),
+            )
+        })
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<usize, E> {
-        self.0
-            .iter()
-            .position(|variant| *variant == value)
-            .ok_or_else(|| E::unknown_variant(value, self.0))
+        position(self.0, value.as_bytes()).ok_or_else(|| E::unknown_variant(value, self.0))
     }
 
     fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<usize, E> {
-        self.0
-            .iter()
-            .position(|variant| variant.as_bytes() == value)
+        position(self.0, value)
             .ok_or_else(|| E::unknown_variant(&String::from_utf8_lossy(value), self.0))
     }
 }
