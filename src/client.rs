@@ -339,16 +339,29 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// TLS through rustls with the platform's verifier, set up once per
+/// process and shared by every client built after: setting it up reads and
+/// parses the system's root certificates (a few milliseconds, far more in
+/// a debug build), which a program building a client per task or per test
+/// would otherwise pay each time. The roots are those of the first client
+/// built; a failure is kept too, and every build reports it.
 #[cfg(feature = "rustls")]
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| Error::InvalidArgument(format!("cannot set up TLS: {e}")))?
-        .with_no_client_auth();
-    Ok(builder.tls_backend_preconfigured(config))
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    let config = CONFIG.get_or_init(|| {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        Ok(rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_platform_verifier())
+            .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .with_no_client_auth())
+    });
+    match config {
+        Ok(config) => Ok(builder.tls_backend_preconfigured(config.clone())),
+        Err(message) => Err(Error::InvalidArgument(message.clone())),
+    }
 }
 
 #[cfg(not(feature = "rustls"))]

@@ -10,7 +10,7 @@
 //! after the server may have acted on it (a 2xx or a 503). A POST refused
 //! with 429 was not acted on, and may be retried.
 
-use crate::common::raw_http;
+use crate::common::{raw_http, typed};
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -169,8 +169,8 @@ async fn many_tasks_share_a_client_through_429s_and_503s() {
                     client
                         .severities_v1_create()
                         .body(
-                            serde_json::from_value::<incidentio::types::SeveritiesCreatePayloadV1>(
-                                body,
+                            typed::from_value::<incidentio::types::SeveritiesCreatePayloadV1>(
+                                &body,
                             )
                             .unwrap(),
                         )

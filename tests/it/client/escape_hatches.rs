@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
-use crate::common::{raw_http, spec};
+use crate::common::{raw_http, spec, typed};
 use httpmock::prelude::*;
 use incidentio::{Client, Error, Method, Pacing};
 use raw_http::{After, RawServer, Received, Reply};
@@ -477,7 +477,7 @@ async fn an_incident_create_with_its_key_is_retried_on_503_with_the_same_key() {
         })
         .await;
     let body: incidentio::types::IncidentsCreatePayloadV2 =
-        serde_json::from_value(incident_create_body(Some("deploy-4711"))).unwrap();
+        typed::from_value(&incident_create_body(Some("deploy-4711"))).unwrap();
     // The typed decode of `{}` fails; what matters is how many calls were made.
     let _ = client(&server)
         .incidents_v2_create()
@@ -508,7 +508,7 @@ async fn an_incident_create_with_its_key_is_retried_after_a_dropped_connection()
     })
     .await;
     let body: incidentio::types::IncidentsCreatePayloadV2 =
-        serde_json::from_value(incident_create_body(Some("deploy-4712"))).unwrap();
+        typed::from_value(&incident_create_body(Some("deploy-4712"))).unwrap();
     let result = raw_client(&server)
         .incidents_v2_create()
         .body(body)
@@ -548,8 +548,7 @@ async fn an_http_alert_event_without_a_deduplication_key_is_not_retried() {
         })
         .await;
     let payload: incidentio::types::AlertEventsCreateHttpPayloadV2 =
-        serde_json::from_value(serde_json::json!({"title": "Disk full", "status": "firing"}))
-            .unwrap();
+        typed::from_value(&serde_json::json!({"title": "Disk full", "status": "firing"})).unwrap();
     let error = client(&server)
         .alert_events_v2_create_http()
         .alert_source_config_id("src-1")
@@ -575,8 +574,8 @@ async fn an_http_alert_event_without_a_deduplication_key_is_not_retried() {
             then.respond_with(responder);
         })
         .await;
-    let payload: incidentio::types::AlertEventsCreateHttpPayloadV2 = serde_json::from_value(
-        serde_json::json!({"title": "Disk full", "status": "firing", "deduplication_key": "k"}),
+    let payload: incidentio::types::AlertEventsCreateHttpPayloadV2 = typed::from_value(
+        &serde_json::json!({"title": "Disk full", "status": "firing", "deduplication_key": "k"}),
     )
     .unwrap();
     client(&server)

@@ -73,8 +73,7 @@ async fn http_alert_events_send_the_callers_authorization() {
     )
     .await;
     let payload: AlertEventsCreateHttpPayloadV2 =
-        serde_json::from_value(serde_json::json!({"title": "Disk full", "status": "firing"}))
-            .unwrap();
+        typed::from_value(&serde_json::json!({"title": "Disk full", "status": "firing"})).unwrap();
     client(&server)
         .alert_events_v2_create_http()
         .alert_source_config_id("src-1")

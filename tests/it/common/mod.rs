@@ -5,6 +5,7 @@
 pub mod fuzz;
 pub mod raw_http;
 pub mod spec;
+pub mod typed;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

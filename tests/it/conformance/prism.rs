@@ -31,6 +31,7 @@
 //! `cargo test` lists these tests as ignored.
 
 use crate::common::spec;
+use crate::common::typed;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -165,10 +166,8 @@ include!(concat!(env!("OUT_DIR"), "/conformance_calls.rs"));
 type RawDecode = fn(&[u8]) -> Result<(), (String, String)>;
 
 fn raw_decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), (String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-        .map(drop)
-        .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))
+    let text = std::str::from_utf8(body).map_err(|e| (".".to_owned(), e.to_string()))?;
+    typed::from_str_with_path::<T>(text).map(drop)
 }
 
 macro_rules! operation_types {

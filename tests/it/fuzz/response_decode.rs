@@ -13,6 +13,7 @@
 
 use crate::common::fuzz;
 use crate::common::spec;
+use crate::common::typed;
 
 use fuzz::{fuzz, json_value};
 use proptest::prelude::*;
@@ -25,20 +26,16 @@ use serde_json::Value;
 type Check = fn(&[u8]) -> Result<bool, TestCaseError>;
 
 fn check<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<bool, TestCaseError> {
-    let Ok(typed) = serde_json::from_slice::<T>(bytes) else {
+    let Ok(typed) = typed::from_bytes::<T>(bytes) else {
         return Ok(false);
     };
-    let encoded = serde_json::to_vec(&typed)
+    let first = typed::to_value(&typed)
         .map_err(|e| TestCaseError::fail(format!("decoded but does not encode: {e}")))?;
-    let again: T = serde_json::from_slice(&encoded).map_err(|e| {
-        TestCaseError::fail(format!(
-            "re-encoded value does not decode: {e}: {}",
-            String::from_utf8_lossy(&encoded)
-        ))
+    let encoded = first.to_string();
+    let again: T = typed::from_str(&encoded).map_err(|e| {
+        TestCaseError::fail(format!("re-encoded value does not decode: {e}: {encoded}"))
     })?;
-    let reencoded = serde_json::to_vec(&again).unwrap();
-    let first = serde_json::from_slice::<Value>(&encoded).unwrap();
-    let second = serde_json::from_slice::<Value>(&reencoded).unwrap();
+    let second = typed::to_value(&again).unwrap();
     prop_assert!(
         close(&first, &second),
         "round trip is not stable:\n{first}\n{second}"

@@ -3,6 +3,7 @@
 //! after the build; unknown properties are ignored.
 
 use crate::common::spec;
+use crate::common::typed;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,8 +13,8 @@ use serde_json::Value;
 type RoundTrip = fn(&Value) -> Result<Value, String>;
 
 fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-    serde_json::to_value(&typed).map_err(|e| e.to_string())
+    let decoded: T = typed::from_value(value).map_err(|e| e.to_string())?;
+    typed::to_value(&decoded).map_err(|e| e.to_string())
 }
 
 macro_rules! operation_types {

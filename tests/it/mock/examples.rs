@@ -7,6 +7,7 @@
 #![allow(deprecated, reason = "every operation is called, deprecated ones too")]
 
 use crate::common::spec;
+use crate::common::typed;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -142,7 +143,7 @@ where
 {
     Box::pin(async move {
         match send.await {
-            Ok(value) => Outcome::Decoded(serde_json::to_value(value.into_inner()).unwrap()),
+            Ok(value) => Outcome::Decoded(typed::to_value(&value.into_inner()).unwrap()),
             Err(incidentio::Error::InvalidArgument(_)) => Outcome::NeedsArguments,
             Err(e) => Outcome::Failed(e),
         }
@@ -152,8 +153,8 @@ where
 /// The example decoded into `T` and serialised back: what the client's
 /// value must equal.
 fn decode_example<T: DeserializeOwned + Serialize>(example: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(example.clone()).map_err(|e| e.to_string())?;
-    Ok(serde_json::to_value(typed).unwrap())
+    let decoded: T = typed::from_value(example).map_err(|e| e.to_string())?;
+    Ok(typed::to_value(&decoded).unwrap())
 }
 
 type Decode = fn(&Value) -> Result<Value, String>;

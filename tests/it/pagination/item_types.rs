@@ -3,6 +3,7 @@
 //! `ListRequest`, gives back the example's items, in order, unchanged.
 
 use crate::common::spec;
+use crate::common::typed;
 
 use incidentio::pagination::ListRequest;
 use serde::Serialize;
@@ -18,12 +19,12 @@ where
     R::Page: DeserializeOwned,
     R::Item: Serialize,
 {
-    let page: R::Page = serde_json::from_value(example.clone()).map_err(|e| e.to_string())?;
+    let page: R::Page = typed::from_value(example).map_err(|e| e.to_string())?;
     let page = R::into_page(page);
     let items = page
         .items
         .iter()
-        .map(|item| serde_json::to_value(item).map_err(|e| e.to_string()))
+        .map(|item| typed::to_value(item).map_err(|e| e.to_string()))
         .collect::<Result<_, _>>()?;
     Ok((items, page.after))
 }
