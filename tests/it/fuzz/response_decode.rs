@@ -26,10 +26,10 @@ use serde_json::Value;
 type Check = fn(&[u8]) -> Result<bool, TestCaseError>;
 
 fn check<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<bool, TestCaseError> {
-    let Ok(typed) = typed::from_bytes::<T>(bytes) else {
+    let Ok(decoded) = typed::from_bytes::<T>(bytes) else {
         return Ok(false);
     };
-    let first = typed::to_value(&typed)
+    let first = typed::to_value(&decoded)
         .map_err(|e| TestCaseError::fail(format!("decoded but does not encode: {e}")))?;
     let encoded = first.to_string();
     let again: T = typed::from_str(&encoded).map_err(|e| {
