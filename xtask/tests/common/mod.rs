@@ -4,12 +4,13 @@
 
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// `SOURCE_DATE_EPOCH` for 2026-08-21, so provenance dates are predictable.
@@ -59,9 +60,15 @@ impl Root {
     /// spec `rel` (as in the repository) beside the committed-style lock.
     pub fn pinned(name: &str, rel: &str) -> Root {
         let root = Root::empty(name);
-        std::os::unix::fs::symlink(shared(rel), root.spec()).unwrap();
-        fs::write(root.lock(), LOCK).unwrap();
+        root.pin(&shared(rel));
         root
+    }
+
+    /// Makes `openapi/incident-io.json` a symlink to `target` (a file
+    /// outside `openapi/`) and writes the committed-style lock beside it.
+    pub fn pin(&self, target: &Path) {
+        std::os::unix::fs::symlink(target, self.spec()).unwrap();
+        fs::write(self.lock(), LOCK).unwrap();
     }
 
     pub fn spec(&self) -> PathBuf {
@@ -108,6 +115,57 @@ impl Root {
 impl Drop for Root {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `spec` cut down to the operations tagged with one of `tags` and the
+/// component schemas they reach through `$ref`s (webhooks dropped): a real
+/// spec's shapes at a fraction of its generation time.
+pub fn subset(spec: &Value, tags: &[&str]) -> Value {
+    let mut out = spec.clone();
+    let object = out.as_object_mut().unwrap();
+    object.remove("x-webhooks");
+    let paths = object["paths"].as_object_mut().unwrap();
+    for item in paths.values_mut() {
+        item.as_object_mut().unwrap().retain(|_, operation| {
+            operation["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| tags.contains(&t.as_str().unwrap_or(""))))
+        });
+    }
+    paths.retain(|_, item| !item.as_object().unwrap().is_empty());
+
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut reached = BTreeSet::new();
+    let mut pending = refs(&out["paths"]);
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            pending.extend(refs(&schemas[&name]));
+        }
+    }
+    out["components"]["schemas"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|name, _| reached.contains(name));
+    out
+}
+
+/// The schema names `value` refers to.
+fn refs(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, value)| match (key.as_str(), value) {
+                ("$ref", Value::String(target)) => target
+                    .strip_prefix("#/components/schemas/")
+                    .map(str::to_owned)
+                    .into_iter()
+                    .collect(),
+                _ => refs(value),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(refs).collect(),
+        _ => Vec::new(),
     }
 }
 
