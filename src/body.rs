@@ -113,9 +113,10 @@ pub(crate) async fn success_parts(
 /// operations that return nothing and `Value::Null` untyped.
 ///
 /// Every path here parses text (`serde_json`'s `StrRead`), so each response
-/// type's `Deserialize` is compiled for one reader, plus the path-tracking
-/// one of a failure: a second reader would double that code in every
-/// program that calls the operation.
+/// type's `Deserialize` is compiled for that one reader only: a second
+/// reader (or a path-tracking wrapper) would double that code in every
+/// program that calls the operation. A failure's path comes from the
+/// failing position instead.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     body: &Bytes,
@@ -138,6 +139,5 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
         }
     };
-    serde_json::from_str(text)
-        .map_err(|e| crate::error::decode_error::<T>(operation, text, body, &e))
+    serde_json::from_str(text).map_err(|e| crate::error::decode_error(operation, text, body, &e))
 }

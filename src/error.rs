@@ -264,30 +264,20 @@ impl Error {
     }
 }
 
-/// The body decoded fast and failed; decode again with path tracking to say
-/// where. Only the failure path pays for the tracking.
-pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
+/// The typed decode of a body failed: the error names the JSON path where
+/// it stopped (found by scanning the text again, see [`crate::json_path`]),
+/// with `serde_json`'s message and the body.
+pub(crate) fn decode_error(
     operation: &'static str,
     text: &str,
     body: &bytes::Bytes,
-    fast_error: &serde_json::Error,
+    error: &serde_json::Error,
 ) -> Error {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => Error::Decode {
-            operation,
-            path: error.path().to_string(),
-            message: bounded(error.into_inner().to_string()),
-            body: FailedBody(body.clone()),
-        },
-        // The fast decode failed but the slow one did not (cannot happen
-        // with serde_json, but never panic over it): report the first error.
-        Ok(_) => Error::Decode {
-            operation,
-            path: ".".into(),
-            message: bounded(fast_error.to_string()),
-            body: FailedBody(body.clone()),
-        },
+    Error::Decode {
+        operation,
+        path: crate::json_path::path_at(text, error.line(), error.column()),
+        message: bounded(error.to_string()),
+        body: FailedBody(body.clone()),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod filter;
 mod generated;
 pub mod hooks;
+mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod operation;

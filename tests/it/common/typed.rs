@@ -3,12 +3,13 @@
 //! Every `(type, serde_json reader)` pair is compiled on its own, for the
 //! type and everything it contains, and the test binary calls every
 //! operation: the client's `send()` already compiles each success type for
-//! text input (`serde_json::from_str`) and, for a failure's JSON path, the
-//! same reader under `serde_path_to_error`. Decoding here goes through
-//! exactly those two, so a test that decodes all ~180 success types adds no
-//! second copy of their decoders (`from_slice` and `from_value` each did,
-//! about a fifth of the binary's code). Encoding is `to_value` only, for
-//! the same reason.
+//! text input (`serde_json::from_str`), and only for that (a failure's JSON
+//! path is found from the failing position, not by a path-tracking
+//! decoder). Decoding here goes through exactly that reader, so a test that
+//! decodes all ~180 success types adds no second copy of their decoders
+//! (`from_slice` and `from_value` each did, about a fifth of the binary's
+//! code, and `serde_path_to_error` a quarter). Encoding is `to_value` only,
+//! for the same reason.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,14 +30,6 @@ pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 /// Decodes a JSON value as `T` through its text.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
     from_str(&value.to_string())
-}
-
-/// Decodes JSON text as `T`, or gives the JSON path of the failure and the
-/// message: the client's own path-tracking decode of a failed body.
-pub fn from_str_with_path<T: DeserializeOwned>(text: &str) -> Result<T, (String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-        .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))
 }
 
 /// Encodes `value` as a JSON value.

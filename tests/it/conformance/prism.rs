@@ -31,7 +31,6 @@
 //! `cargo test` lists these tests as ignored.
 
 use crate::common::spec;
-use crate::common::typed;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -39,7 +38,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use incidentio::{Client, Error, Pacing, RetryPolicy};
+use incidentio::{Client, Error, Pacing, RawResponse, RetryPolicy};
 use progenitor_client::ResponseValue;
 use serde_json::Value;
 
@@ -161,13 +160,20 @@ macro_rules! conformance_calls {
 
 include!(concat!(env!("OUT_DIR"), "/conformance_calls.rs"));
 
-/// Decodes a raw body as an operation's success type, with the JSON path of
-/// a failure (for the diagnosis of a dynamic-mode decode failure).
-type RawDecode = fn(&[u8]) -> Result<(), (String, String)>;
+/// Decodes a raw response as an operation's success type, with the JSON
+/// path of a failure (for the diagnosis of a dynamic-mode decode failure).
+/// It goes through the client's own decode (`RawResponse::json`), the one
+/// `send()` uses: the same path a user sees, and no second copy of every
+/// type's decoder in this binary.
+type RawDecode = fn(&RawResponse) -> Result<(), (String, String)>;
 
-fn raw_decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), (String, String)> {
-    let text = std::str::from_utf8(body).map_err(|e| (".".to_owned(), e.to_string()))?;
-    typed::from_str_with_path::<T>(text).map(drop)
+fn raw_decode<T: serde::de::DeserializeOwned>(
+    response: &RawResponse,
+) -> Result<(), (String, String)> {
+    response.json::<T>().map(drop).map_err(|error| match error {
+        Error::Decode { path, message, .. } => (path, message),
+        other => (".".to_owned(), other.to_string()),
+    })
 }
 
 macro_rules! operation_types {
@@ -490,12 +496,11 @@ async fn dynamic_mode_every_operation_decodes_random_schema_data() {
 
     // Diagnose each failing operation: fetch raw bodies until one fails to
     // decode, then check the value at the failing path against the spec.
-    let http = http();
     let mut failures = Vec::new();
     for (index, (count, first, is_decode)) in by_op {
         let op = &ops[index];
         let spec_defect = if is_decode {
-            diagnose(&http, &base_url, &spec, op).await
+            diagnose(&client, &spec, op).await
         } else {
             None
         };
@@ -542,12 +547,7 @@ enum Diagnosis {
 /// Fetches `op` raw from Prism until a body fails to decode as its success
 /// type (random data: the failing shape may take a few tries), then judges
 /// the value at the failing path against the spec.
-async fn diagnose(
-    http: &reqwest::Client,
-    base_url: &str,
-    spec: &Value,
-    op: &Operation,
-) -> Option<Diagnosis> {
+async fn diagnose(client: &Client, spec: &Value, op: &Operation) -> Option<Diagnosis> {
     let decode = RAW_DECODERS
         .iter()
         .find(|(name, _)| *name == op.method)
@@ -565,21 +565,26 @@ async fn diagnose(
     }
     let method = reqwest::Method::from_bytes(op.http.as_bytes()).ok()?;
     let (schema, _) = spec::json_success(spec_op(spec, op.id))?;
+    let request_body: Option<Value> = match op.body {
+        Some(body) => Some(serde_json::from_str(body).ok()?),
+        None => None,
+    };
     for _ in 0..200 {
-        let mut request = http
-            .request(method.clone(), format!("{base_url}{path}"))
-            .query(&query)
-            .header("authorization", "Bearer prism-conformance-key");
-        if let Some(body) = op.body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body);
+        let mut request = client.request(method.clone(), &path);
+        for (name, value) in &query {
+            request = request.query(*name, *value);
         }
-        let body = request.send().await.ok()?.bytes().await.ok()?;
-        let Err((at, message)) = decode(&body) else {
+        if let Some(body) = &request_body {
+            request = request.json(body);
+        }
+        // An error status is not a decode failure of the success type.
+        let Ok(response) = request.send().await else {
             continue;
         };
-        let json: Value = serde_json::from_slice(&body).ok()?;
+        let Err((at, message)) = decode(&response) else {
+            continue;
+        };
+        let json: Value = serde_json::from_slice(response.body()).ok()?;
         let segments = path_segments(&at);
         let (value, sub_schema) = locate(spec, schema, &json, &segments);
         let shown = |v: &Value| {

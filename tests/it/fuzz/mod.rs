@@ -2,6 +2,7 @@
 //! count) against every parser that reads what a server or the internet
 //! sends.
 
+mod decode_error_paths;
 mod error_envelope;
 mod filter_encoding;
 mod rate_limit_headers;

@@ -135,11 +135,14 @@ fn retry_after_is_parsed_like_the_model_and_never_overrides_the_policy() {
     };
     let no_retries = build(RetryPolicy::disabled());
     // Retries whose waits are capped at 50 ms: a Retry-After above that
-    // ends the retries instead of being waited for.
+    // ends the retries instead of being waited for. The client's own
+    // backoff (used when the value is not a delay) is kept to a
+    // millisecond: the property is about the server's value.
     let max_wait = Duration::from_millis(50);
     let capped = build(
         RetryPolicy::default()
             .max_retries(2)
+            .initial_backoff(Duration::from_millis(1))
             .max_wait(max_wait)
             .budget(Duration::from_secs(1)),
     );

@@ -96,7 +96,7 @@ const MAIN: &[(&str, Check)] = &[
 ];
 
 /// `(method name, example response)` for every operation with one.
-fn examples() -> Vec<(String, Value)> {
+pub(super) fn examples() -> Vec<(String, Value)> {
     let spec = spec::load();
     spec::operations(&spec)
         .into_iter()
@@ -132,7 +132,7 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 
 /// One change to a document.
 #[derive(Debug, Clone)]
-enum Mutation {
+pub(super) enum Mutation {
     /// Replace the node at (pick % nodes) with a value.
     Replace(usize, Value),
     /// Remove the node (an object member or array item).
@@ -143,7 +143,7 @@ enum Mutation {
     Renumber(usize, f64),
 }
 
-fn mutation() -> impl Strategy<Value = Mutation> {
+pub(super) fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), json_value()).prop_map(|(i, v)| Mutation::Replace(i, v)),
         any::<usize>().prop_map(Mutation::Remove),
@@ -152,7 +152,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn apply(document: &mut Value, mutation: &Mutation) {
+pub(super) fn apply(document: &mut Value, mutation: &Mutation) {
     let mut all = Vec::new();
     pointers(document, String::new(), &mut all);
     let pick = |i: usize| all[i % all.len()].clone();
