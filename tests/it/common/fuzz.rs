@@ -27,11 +27,7 @@ where
         cases,
         // Inputs are printed on failure; no regression files in the tree.
         failure_persistence: None,
-        // XorShift, not the default ChaCha: the cases need variety, not a
-        // cryptographic source, and ChaCha's generic code is instantiated
-        // unoptimized in proptest (13% of the `it` binary's samples).
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
+        ..config()
     };
     let mut runner = TestRunner::new(config);
     let executions = Cell::new(0u64);
@@ -45,6 +41,17 @@ where
     );
     if let Err(error) = result {
         panic!("fuzz {name} failed: {error}");
+    }
+}
+
+/// proptest's default configuration with XorShift as the random source,
+/// for every property in the tests: the cases need variety, not a
+/// cryptographic source, and the default ChaCha's generic code is
+/// instantiated unoptimized in proptest (13% of the `it` binary's samples).
+pub fn config() -> Config {
+    Config {
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..Config::default()
     }
 }
 

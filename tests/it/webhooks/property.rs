@@ -56,11 +56,7 @@ fn other_visible(original: u8, pick: u8) -> u8 {
 }
 
 proptest! {
-    // XorShift, as in `common::fuzz`: ChaCha unoptimized is the slow part.
-    #![proptest_config(ProptestConfig {
-        rng_algorithm: proptest::test_runner::RngAlgorithm::XorShift,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::common::fuzz::config())]
 
     #[test]
     fn sign_then_verify_succeeds(key in key(), body in body(), id in id(), timestamp in timestamp()) {
