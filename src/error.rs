@@ -275,7 +275,7 @@ pub(crate) fn decode_error(
 ) -> Error {
     Error::Decode {
         operation,
-        path: crate::json_path::path_at(text, error.line(), error.column()),
+        path: crate::json_path::path_of(text, error),
         message: bounded(error.to_string()),
         body: FailedBody(body.clone()),
     }

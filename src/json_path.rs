@@ -27,14 +27,24 @@ enum Segment {
     Index(usize),
 }
 
-/// The path of the value being read at the 1-based `line` and the 0-based
-/// byte `column` of `text` (a `serde_json::Error`'s position). A position
-/// of line 0 (an error raised outside the text) gives `.`.
-pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
-    let Some(offset) = offset_of(text, line, column) else {
-        return ".".into();
+/// The path of the value `error` failed in, from its position in `text`.
+/// An error raised outside the text (line 0) gives `.`.
+///
+/// One kind of error is about a container rather than the value at its
+/// position: a struct read from an array that has more elements than the
+/// struct has fields fails with "trailing characters" at the first extra
+/// element, and the value at fault is the array, so its path is the
+/// array's (as `serde_path_to_error` says), not the extra element's.
+pub(crate) fn path_of(text: &str, error: &serde_json::Error) -> String {
+    let trailing = error.to_string().starts_with("trailing characters");
+    let mut segments = match offset_of(text, error.line(), error.column()) {
+        Some(offset) => Scanner::new(text.as_bytes(), offset).run(),
+        None => return ".".into(),
     };
-    render(&Scanner::new(text.as_bytes(), offset).run())
+    if trailing && matches!(segments.last(), Some(Segment::Index(_))) {
+        segments.pop();
+    }
+    render(&segments)
 }
 
 /// The byte offset of a `serde_json` position: `column` bytes after the

@@ -66,24 +66,7 @@ fn decode_error_paths_agree_with_path_tracking() {
         .collect();
     assert_eq!(bases.len(), sources.len(), "the spec has these examples");
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let slot = Arc::new(Mutex::new(String::new()));
-    let served = Arc::clone(&slot);
-    let server = runtime.block_on(RawServer::start("127.0.0.1", move |_| Reply::Full {
-        status: 200,
-        headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-        body: served.lock().unwrap().clone().into_bytes(),
-    }));
-    let client = Client::builder()
-        .api_key("paths-key")
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::disabled())
-        .pacing(Pacing::disabled())
-        .build()
-        .unwrap();
+    let served = Served::start();
 
     let (cases, failures) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     fuzz(
@@ -105,10 +88,7 @@ fn decode_error_paths_agree_with_path_tracking() {
             } else {
                 document.to_string()
             };
-            slot.lock().unwrap().clone_from(&text);
-            let response = runtime
-                .block_on(client.request(Method::GET, "/v2/body").send())
-                .expect("the server answers 200");
+            let response = served.respond(&text);
             let (expected, found) = compare(&text, &response);
             cases.set(cases.get() + 1);
             failures.set(failures.get() + u32::from(expected.is_some()));
@@ -128,5 +108,92 @@ fn decode_error_paths_agree_with_path_tracking() {
         "only {} of {} bodies failed to decode",
         failures.get(),
         cases.get()
+    );
+}
+
+/// A local server answering every request with the body last given to
+/// [`Served::respond`], and a client without retries to fetch it: the
+/// client's decode errors come from a real response.
+struct Served {
+    // Dropped in this order: the server and client before their runtime.
+    _server: RawServer,
+    client: Client,
+    body: Arc<Mutex<String>>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Served {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let body = Arc::new(Mutex::new(String::new()));
+        let served = Arc::clone(&body);
+        let server = runtime.block_on(RawServer::start("127.0.0.1", move |_| Reply::Full {
+            status: 200,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: served.lock().unwrap().clone().into_bytes(),
+        }));
+        let client = Client::builder()
+            .api_key("paths-key")
+            .base_url(server.url())
+            .retry_policy(RetryPolicy::disabled())
+            .pacing(Pacing::disabled())
+            .build()
+            .unwrap();
+        Served {
+            _server: server,
+            client,
+            body,
+            runtime,
+        }
+    }
+
+    /// The response of a request answered with `text`.
+    fn respond(&self, text: &str) -> RawResponse {
+        *self.body.lock().unwrap() = text.to_owned();
+        self.runtime
+            .block_on(self.client.request(Method::GET, "/v2/body").send())
+            .expect("the server answers 200")
+    }
+}
+
+/// A struct written as an array with more elements than it has fields
+/// fails at the first extra element, but the value at fault is the array:
+/// its path is the array's (a case the fuzz campaign found: the client
+/// named the extra element).
+#[test]
+fn extra_elements_of_a_struct_written_as_an_array_name_the_array() {
+    let served = Served::start();
+    let cases = [
+        (
+            r#"{"id":"a","type":"escalation_path","escalation_path":["b",null]}"#,
+            Some("escalation_path"),
+        ),
+        (
+            r#"{"id":"a","type":"escalation_path","escalation_path":["b"]}"#,
+            None,
+        ),
+        (
+            r#"{"id":"a","type":"escalation_path","escalation_path":[null]}"#,
+            Some("escalation_path[0]"),
+        ),
+    ];
+    for (text, path) in cases {
+        let response = served.respond(text);
+        let (expected, found) = compare::<types::EscalationPathNodeV2>(text, &response);
+        assert_eq!(
+            found, expected,
+            "client and path tracking differ for {text}"
+        );
+        assert_eq!(found.as_deref(), path, "the path for {text}");
+    }
+    // At the top level the array is the whole body.
+    let text = r#"["b",null]"#;
+    let response = served.respond(text);
+    assert_eq!(
+        compare::<types::EscalationPathNodeEscalationPathV2>(text, &response),
+        (Some(".".to_owned()), Some(".".to_owned()))
     );
 }
