@@ -8,6 +8,7 @@
 use std::cell::Cell;
 use std::fmt::Debug;
 
+use incidentio::{Client, ClientBuilder, Pacing, RetryPolicy};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseResult, TestRunner};
 
@@ -42,6 +43,17 @@ where
     if let Err(error) = result {
         panic!("fuzz {name} failed: {error}");
     }
+}
+
+/// A client builder for a local server (`base_url`) that sends each call
+/// once, at once: no retries and no pacing, so that a campaign's thousands
+/// of calls each make one request.
+pub fn one_request_per_call(base_url: &str) -> ClientBuilder {
+    Client::builder()
+        .api_key("fuzz-key")
+        .base_url(base_url)
+        .retry_policy(RetryPolicy::disabled())
+        .pacing(Pacing::disabled())
 }
 
 /// proptest's default configuration with XorShift as the random source,

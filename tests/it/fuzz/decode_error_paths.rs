@@ -6,12 +6,12 @@
 //! both name the same path.
 
 use super::response_decode::{apply, examples, mutation};
-use crate::common::fuzz::fuzz;
-use crate::common::raw_http::{RawServer, Reply};
+use crate::common::fuzz::{fuzz, one_request_per_call};
+use crate::common::raw_http::{RawServer, json};
 
 use std::sync::{Arc, Mutex};
 
-use incidentio::{Client, Error, Method, Pacing, RawResponse, RetryPolicy, types};
+use incidentio::{Client, Error, Method, RawResponse, types};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -130,18 +130,10 @@ impl Served {
             .unwrap();
         let body = Arc::new(Mutex::new(String::new()));
         let served = Arc::clone(&body);
-        let server = runtime.block_on(RawServer::start("127.0.0.1", move |_| Reply::Full {
-            status: 200,
-            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-            body: served.lock().unwrap().clone().into_bytes(),
+        let server = runtime.block_on(RawServer::start("127.0.0.1", move |_| {
+            json(200, served.lock().unwrap().clone())
         }));
-        let client = Client::builder()
-            .api_key("paths-key")
-            .base_url(server.url())
-            .retry_policy(RetryPolicy::disabled())
-            .pacing(Pacing::disabled())
-            .build()
-            .unwrap();
+        let client = one_request_per_call(&server.url()).build().unwrap();
         Served {
             _server: server,
             client,

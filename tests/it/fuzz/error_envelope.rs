@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fuzz::{fuzz, json_value};
+use incidentio::Error;
 use incidentio::error::ErrorEnvelope;
-use incidentio::{Client, Error, Pacing, RetryPolicy};
 use proptest::prelude::*;
 use raw_http::{RawServer, Reply};
 use serde_json::{Value, json};
@@ -102,11 +102,7 @@ fn any_error_response_becomes_a_typed_api_error() {
             body,
         }
     }));
-    let client = Client::builder()
-        .api_key("fuzz-key")
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::disabled())
-        .pacing(Pacing::disabled())
+    let client = fuzz::one_request_per_call(&server.url())
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();

@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 
 use fuzz::fuzz;
 use incidentio::filter::Filter;
-use incidentio::{Client, Pacing, RetryPolicy};
 use proptest::prelude::*;
 use raw_http::{RawServer, json};
 
@@ -87,13 +86,7 @@ fn filters_round_trip_through_query_encoding() {
             r#"{"incidents":[],"pagination_meta":{"page_size":25}}"#,
         )
     }));
-    let client = Client::builder()
-        .api_key("fuzz-key")
-        .base_url(server.url())
-        .retry_policy(RetryPolicy::disabled())
-        .pacing(Pacing::disabled())
-        .build()
-        .unwrap();
+    let client = fuzz::one_request_per_call(&server.url()).build().unwrap();
 
     let strategy = (
         prop::collection::vec(condition(), 0..4),

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use fuzz::fuzz;
 use http::{HeaderMap, HeaderName, HeaderValue};
-use incidentio::{Client, Error, Pacing, RateLimit, RetryPolicy};
+use incidentio::{Error, RateLimit, RetryPolicy};
 use proptest::prelude::*;
 use raw_http::{RawServer, Reply};
 
@@ -124,11 +124,8 @@ fn retry_after_is_parsed_like_the_model_and_never_overrides_the_policy() {
         }
     }));
     let build = |retry: RetryPolicy| {
-        Client::builder()
-            .api_key("fuzz-key")
-            .base_url(server.url())
+        fuzz::one_request_per_call(&server.url())
             .retry_policy(retry)
-            .pacing(Pacing::disabled())
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap()
