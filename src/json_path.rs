@@ -35,12 +35,20 @@ enum Segment {
 /// struct has fields fails with "trailing characters" at the first extra
 /// element, and the value at fault is the array, so its path is the
 /// array's (as `serde_path_to_error` says), not the extra element's.
+/// serde_json places that error one byte past the extra element's first
+/// byte, which for an array or object is inside it: the walk goes to the
+/// first byte instead.
 pub(crate) fn path_of(text: &str, error: &serde_json::Error) -> String {
     let trailing = error.to_string().starts_with("trailing characters");
-    let mut segments = match offset_of(text, error.line(), error.column()) {
-        Some(offset) => Scanner::new(text.as_bytes(), offset).run(),
-        None => return ".".into(),
+    let Some(offset) = offset_of(text, error.line(), error.column()) else {
+        return ".".into();
     };
+    let target = if trailing {
+        offset.saturating_sub(1)
+    } else {
+        offset
+    };
+    let mut segments = Scanner::new(text.as_bytes(), target).run();
     if trailing && matches!(segments.last(), Some(Segment::Index(_))) {
         segments.pop();
     }

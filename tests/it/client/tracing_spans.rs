@@ -4,14 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::common::*;
 use httpmock::HttpMockResponse;
 use httpmock::prelude::*;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
+use tracing::subscriber::NoSubscriber;
+use tracing::{Dispatch, Event, Metadata, Subscriber};
 
 /// The fields of one span or event, as text.
 type Fields = BTreeMap<String, String>;
@@ -71,8 +72,25 @@ impl Subscriber for Capture {
     fn exit(&self, _: &Id) {}
 }
 
+/// Keeps a second, inert dispatcher registered for the rest of the process,
+/// so that a capture installed after it sees every callsite.
+///
+/// With only one dispatcher registered, tracing-core computes a callsite's
+/// interest from the default dispatcher of the thread that reaches the
+/// callsite first (tokio-rs/tracing#3611): a test on another thread, with no
+/// subscriber, would then cache `never` for the client's span while the
+/// capture is installed, and the capture would see nothing. With two, a
+/// callsite's interest comes from the registered dispatchers, under a lock
+/// that orders it against the capture's registration. The inert dispatcher
+/// is never anyone's default and enables nothing.
+fn register_a_second_dispatcher() {
+    static INERT: OnceLock<Dispatch> = OnceLock::new();
+    INERT.get_or_init(|| Dispatch::new(NoSubscriber::default()));
+}
+
 #[tokio::test]
 async fn each_attempt_has_a_span_with_its_details() {
+    register_a_second_dispatcher();
     let server = server().await;
     let (responder, _) = sequence(vec![
         HttpMockResponse::builder()

@@ -163,6 +163,20 @@ fn extra_elements_of_a_struct_written_as_an_array_name_the_array() {
             r#"{"id":"a","type":"escalation_path","escalation_path":["b",null]}"#,
             Some("escalation_path"),
         ),
+        // An extra element that is itself an array or object: serde_json
+        // reports the error inside it (found by the campaign above).
+        (
+            r#"{"id":"a","type":"escalation_path","escalation_path":["b",[null]]}"#,
+            Some("escalation_path"),
+        ),
+        (
+            r#"{"id":"a","type":"escalation_path","escalation_path":["b",{"c":[1]}]}"#,
+            Some("escalation_path"),
+        ),
+        (
+            "{\"id\":\"a\",\"type\":\"escalation_path\",\"escalation_path\":[\n  \"b\",\n  [\n    null\n  ]\n]}",
+            Some("escalation_path"),
+        ),
         (
             r#"{"id":"a","type":"escalation_path","escalation_path":["b"]}"#,
             None,
