@@ -36,7 +36,7 @@ struct Field {
 /// its index by one shared seed (`crate::de::FieldIndex`) instead of a
 /// per-struct enum, and the duplicate, missing and default handling is in
 /// shared generic helpers (`src/de.rs`). What stays the same, and is tested
-/// (`tests/operations/generated/struct_deserialize.rs`): the JSON accepted and the
+/// (`tests/it/generated/struct_deserialize.rs`): the JSON accepted and the
 /// errors (`missing field`, `duplicate field`, the path of a wrong type),
 /// unknown keys ignored, absent `Option` fields `None`, `default` attributes
 /// applied, and the sequence form that non-self-describing formats (bincode,

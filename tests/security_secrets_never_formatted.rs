@@ -16,7 +16,7 @@
 // raises the global `log` level to trace, to capture everything reqwest and
 // hyper log for the whole run. In the shared binary it would capture (and
 // slow) every other test's logging.
-#[path = "common/raw_http.rs"]
+#[path = "it/common/raw_http.rs"]
 mod raw_http;
 
 use std::fmt;

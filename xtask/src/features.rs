@@ -4,7 +4,7 @@
 //!
 //! The table lives between two marker comments in `Cargo.toml`, so it can be
 //! rewritten without a TOML library and without touching anything else in
-//! the file; `tests/operations/generated/features_in_sync.rs` in the crate fails when it drifts.
+//! the file; `tests/it/generated/features_in_sync.rs` in the crate fails when it drifts.
 
 use std::collections::BTreeSet;
 

@@ -5,8 +5,8 @@
 //! oracle: on mutated examples of the main types, compact and pretty-printed,
 //! both name the same path.
 
+use super::response_decode::{apply, examples, mutation};
 use crate::common::fuzz::{fuzz, one_request_per_call};
-use crate::common::mutation::{apply, examples, mutation};
 use crate::common::raw_http::{RawServer, json};
 
 use std::sync::{Arc, Mutex};

@@ -6,5 +6,6 @@ mod decode_error_paths;
 mod error_envelope;
 mod filter_encoding;
 mod rate_limit_headers;
+mod response_decode;
 #[cfg(feature = "webhooks")]
 mod webhook_verifier;

@@ -17,7 +17,7 @@
 //! itself. Proven defects are named in the summary with their reason:
 //! - static: the spec's example violates the spec's own schema (today the
 //!   four `Escalations V2` path examples, whose `if_else` branches are `[{}]`
-//!   without their required `id` and `type`; see tests/operations/generated/examples.rs);
+//!   without their required `id` and `type`; see tests/it/generated/examples.rs);
 //! - dynamic: the value Prism generated violates the schema at the failing
 //!   path (a missing required property, a wrong type, a value outside the
 //!   `enum`, an invalid `date-time`), checked here against the spec.

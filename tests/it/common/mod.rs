@@ -1,10 +1,8 @@
 //! Shared helpers: here, for the client behaviour tests, an httpmock server
 //! on 127.0.0.1, a client pointed at it, and scripted responses; in the
-//! submodules, a raw loopback server, fuzz campaigns, mutations of the
-//! spec's examples and the spec.
+//! submodules, a raw loopback server, fuzz campaigns and the spec.
 
 pub mod fuzz;
-pub mod mutation;
 pub mod raw_http;
 pub mod spec;
 pub mod typed;

@@ -1,7 +1,7 @@
 //! The one way the tests turn JSON into the generated types and back.
 //!
 //! Every `(type, serde_json reader)` pair is compiled on its own, for the
-//! type and everything it contains, and the `operations` test binary calls every
+//! type and everything it contains, and the test binary calls every
 //! operation: the client's `send()` already compiles each success type for
 //! text input (`serde_json::from_str`), and only for that (a failure's JSON
 //! path is found from the failing position, not by a path-tracking
