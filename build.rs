@@ -1,10 +1,11 @@
 //! Generates the incident.io client from the OpenAPI spec at compile time.
 //!
 //! Spec (`openapi/incident-io.json`, or the file named by `INCIDENT_IO_OPENAPI`)
-//! → transforms (`build/transforms.rs`) → progenitor → post-processing
-//! (`build/postprocess.rs`) → `$OUT_DIR/incidentio.rs`, included once by
-//! `src/generated.rs`. What each transform touched is written to
-//! `$OUT_DIR/codegen-report.txt`.
+//! → the pipeline of `build/mod.rs` (spec queries, transforms, progenitor,
+//! syntax passes, emitters) → `$OUT_DIR/incidentio.rs`, included once by
+//! `src/generated.rs`. What each step touched is written to
+//! `$OUT_DIR/codegen-report.txt`; the files for the crate's own tests go
+//! beside it.
 
 #[path = "build/mod.rs"]
 mod codegen;
@@ -50,6 +51,7 @@ fn run() -> Result<(), String> {
         tolerant_enums: std::env::var_os("INCIDENTIO_STRICT_ENUMS").is_none(),
         webhooks: feature_enabled("webhooks"),
         mock: feature_enabled("mock"),
+        catalog: feature_enabled("catalog"),
     };
     let generated = codegen::generate_with(spec, &options)
         .map_err(|e| format!("{} (spec: {})", e, spec_path.display()))?;
@@ -85,9 +87,9 @@ fn enabled_services(spec: &serde_json::Value) -> Option<std::collections::BTreeS
         return None;
     }
     Some(
-        codegen::transforms::service_tags(spec)
+        codegen::spec::service_tags(spec)
             .iter()
-            .map(|tag| codegen::transforms::service_feature(tag))
+            .map(|tag| codegen::spec::service_feature(tag))
             .filter(|feature| feature_enabled(feature))
             .collect(),
     )

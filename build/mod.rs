@@ -1,30 +1,40 @@
 //! Code generation shared by `build.rs` and `cargo xtask`: spec in, Rust out.
 //!
-//! The pipeline is: parse the JSON spec, apply the [`transforms`] that make it
-//! acceptable to progenitor and shape the types we want, run progenitor's
-//! generator (builder interface), apply the [`postprocess`] passes to the
-//! generated syntax tree, and pretty-print the result.
+//! The layout says what each piece reads and writes:
+//!
+//! | folder / file | reads | writes |
+//! |---|---|---|
+//! | [`spec`] | the spec | answers: the one reading of the spec |
+//! | [`transforms`] | the spec | the spec, reshaped for progenitor |
+//! | progenitor (here) | the transformed spec | a syntax tree |
+//! | [`passes`] | the syntax tree (and spec answers) | the syntax tree |
+//! | [`markdown`] | text | text (the spec's Markdown made rustdoc-safe) |
+//! | [`emit`] | spec answers | Rust source text appended to the client |
+//! | [`test_outputs`] | spec answers, pass results | files only the crate's tests include |
+//!
+//! [`PIPELINE`] lists every step in the order [`generate_with`] runs it,
+//! with what it reads; the build report (`codegen-report.txt`) follows it
+//! line for line, and a run whose steps stray from the table fails.
 //!
 //! `build.rs` and `xtask` include this directory with `#[path]` so that the
 //! validation done by `cargo xtask refresh-spec` is exactly the generation the
-//! crate's build performs, never a copy of it.
+//! crate's build performs, never a copy of it; the unit tests beside the
+//! parsers and name mappers run in xtask's test build (`cargo test -p
+//! xtask`), never in a user's.
 
 #![allow(
     dead_code,
     reason = "each includer uses a different part of this module"
 )]
 
-pub mod builders;
-pub mod conformance;
-pub mod deserialize;
-pub mod doc_examples;
-pub mod mock;
-pub mod pagination;
-pub mod postprocess;
-pub mod replay;
+pub mod emit;
+pub mod markdown;
+pub mod passes;
+pub mod spec;
+pub mod test_outputs;
 pub mod transforms;
-pub mod webhooks;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -196,7 +206,7 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
     {
         return Err(not("there is no `components.schemas` object".into()));
     }
-    for (path, method, op) in transforms::operations(paths) {
+    for (path, method, op) in spec::operations(paths) {
         if op.get("operationId").and_then(Value::as_str).is_none() {
             return Err(not(format!(
                 "{} {path} has no operationId",
@@ -210,7 +220,7 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
 /// What to generate beyond the API's operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// The service features enabled (see [`transforms::service_feature`]);
+    /// The service features enabled (see [`spec::service_feature`]);
     /// `None` generates every service (the crate's `full` feature).
     pub services: Option<std::collections::BTreeSet<String>>,
     /// Generate the types of `x-webhooks` payloads and the lists of webhook
@@ -222,6 +232,9 @@ pub struct Options {
     /// Generate the table of operations and example responses behind the
     /// in-process mock server (the crate's `mock` feature).
     pub mock: bool,
+    /// Generate the run-time operation catalog (the crate's `catalog`
+    /// feature).
+    pub catalog: bool,
 }
 
 impl Default for Options {
@@ -232,6 +245,7 @@ impl Default for Options {
             tolerant_enums: true,
             webhooks: true,
             mock: true,
+            catalog: true,
         }
     }
 }
@@ -241,41 +255,180 @@ pub fn generate(spec: Value) -> Result<Generated, CodegenError> {
     generate_with(spec, &Options::default())
 }
 
-/// Runs the whole pipeline on a parsed spec with the given options.
+/// What a pipeline step reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The spec as published (after `validate_shape`).
+    RawSpec,
+    /// The spec after the transforms before this step.
+    TransformedSpec,
+    /// progenitor's syntax tree, after the passes before this step.
+    SyntaxTree,
+    /// Answers of the spec queries (and pass results): the step writes text.
+    Text,
+}
+
+/// Every step of [`generate_with`], in the order it runs, with what it
+/// reads. Optional steps (service selection, tolerant enums, the feature
+/// tables) are skipped when their option is off; the order never changes.
+pub const PIPELINE: &[(&str, Input)] = &[
+    // Read from the spec as published: every service, then the client's.
+    ("services_table", Input::Text),
+    ("select_services", Input::RawSpec),
+    ("webhook_event_lists", Input::Text),
+    ("mock_operation_table", Input::Text),
+    // Transforms: what progenitor cannot take as published.
+    ("deep_object_query_params", Input::TransformedSpec),
+    ("strip_string_patterns", Input::TransformedSpec),
+    ("prune_unreachable_schemas", Input::TransformedSpec),
+    ("tolerant_enum_properties", Input::TransformedSpec),
+    // progenitor generates; then the syntax passes.
+    ("route_deep_object_params", Input::SyntaxTree),
+    ("mark_deprecated_operations", Input::SyntaxTree),
+    ("fence_doc_code_blocks", Input::SyntaxTree),
+    ("document_builder_parameters", Input::SyntaxTree),
+    ("typed_send_errors", Input::SyntaxTree),
+    ("remove_unconfigured_constructor", Input::SyntaxTree),
+    ("operation_table", Input::SyntaxTree),
+    ("compiling_doc_examples", Input::SyntaxTree),
+    ("escape_doc_links_and_urls", Input::SyntaxTree),
+    ("prune_response_builders", Input::SyntaxTree),
+    ("compact_struct_deserialize", Input::SyntaxTree),
+    ("paginate_list_operations", Input::SyntaxTree),
+    // Text written from the spec answers and the passes' results.
+    ("operation_catalog", Input::Text),
+];
+
+/// Runs the whole pipeline on a parsed spec with the given options, step by
+/// step as [`PIPELINE`] lists them.
 pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, CodegenError> {
     validate_shape(&spec)?;
-    let operations = transforms::operations(spec["paths"].as_object().expect("validated")).count();
+    let operations = spec::operation_refs(&spec).len();
     let schemas = spec["components"]["schemas"]
         .as_object()
         .map_or(0, |s| s.len());
-
-    let mut appended = services_table(&spec);
     let mut report = Vec::new();
+    let mut line = |name: &'static str, touched: usize| report.push(ReportLine { name, touched });
+    let mut appended = String::new();
+
+    // The spec as published, narrowed to the enabled services: every spec
+    // answer the passes and emitters use is read here, before the
+    // transforms reshape parameters for progenitor.
+    // `SERVICES` lists every service, compiled or not: the features table
+    // of Cargo.toml is held to it.
+    appended.push_str(&emit::services_table(&spec));
+    line("services_table", spec::service_tags(&spec).len());
     if let Some(enabled) = &options.services {
-        report.push(ReportLine {
-            name: "select_services",
-            touched: transforms::select_services(&mut spec, enabled),
-        });
+        line(
+            "select_services",
+            transforms::select_services(&mut spec, enabled),
+        );
     }
     if options.webhooks {
-        appended.push_str(&webhooks::event_lists(&spec));
+        let lists = emit::webhooks::event_lists(&spec);
+        line("webhook_event_lists", lists.lines().count());
+        appended.push_str(&lists);
     }
     if options.mock {
-        appended.push_str(&mock::operation_table(&spec));
+        let mock = emit::mock::operation_table(&spec);
+        line("mock_operation_table", operations_in(&spec));
+        appended.push_str(&mock);
     }
-    let replay_keys = replay::replay_safe_creates(&spec);
+    let ops = spec_operations(&spec);
+    let lists = spec::pagination::list_operations(&spec);
+    let catalog = options
+        .catalog
+        .then(|| emit::catalog::entries(&spec, &lists));
+
     let applied = transforms::apply_all(&mut spec, options.webhooks, options.tolerant_enums);
-    report.extend(applied.report);
+    for entry in &applied.report {
+        line(entry.name, entry.touched);
+    }
+    let conformance_calls = test_outputs::conformance::calls(&spec);
+    let request_types = passes::builders::request_types(&spec);
 
-    let lists = pagination::list_operations(&spec);
-    let conformance_calls = conformance::calls(&spec);
-    let request_types = builders::request_types(&spec);
+    let mut file = run_progenitor(&spec)?;
 
+    let by_method_name: BTreeMap<String, passes::SpecOperation> = ops
+        .iter()
+        .map(|op| (spec::method_name(&op.id), op.clone()))
+        .collect();
+    let mut success_types = BTreeMap::new();
+    line(
+        "route_deep_object_params",
+        passes::deep_objects::route_deep_object_params(
+            &mut file,
+            &by_method_name,
+            &applied.deep_object_params,
+        )?,
+    );
+    line(
+        "mark_deprecated_operations",
+        passes::deprecations::mark_deprecated_operations(&mut file, &ops)?,
+    );
+    line(
+        "fence_doc_code_blocks",
+        passes::doc_markdown::fence_doc_code_blocks(&mut file),
+    );
+    line(
+        "document_builder_parameters",
+        passes::parameter_docs::document_builder_parameters(&mut file, &spec),
+    );
+    line(
+        "typed_send_errors",
+        passes::typed_send::typed_send_errors(&mut file, &mut success_types)?,
+    );
+    line(
+        "remove_unconfigured_constructor",
+        passes::constructor::remove_unconfigured_constructor(&mut file)?,
+    );
+    line(
+        "operation_table",
+        passes::operation_table::operation_table(&mut file, &by_method_name)?,
+    );
+    line(
+        "compiling_doc_examples",
+        passes::doc_examples::compiling_doc_examples(&mut file, &spec)?,
+    );
+    line(
+        "escape_doc_links_and_urls",
+        passes::doc_markdown::escape_doc_links_and_urls(&mut file),
+    );
+    line(
+        "prune_response_builders",
+        passes::builders::prune_response_builders(&mut file, &request_types)?,
+    );
+    let (compacted, deserialize_impls) = passes::deserialize::compact_struct_deserialize(&mut file);
+    line("compact_struct_deserialize", compacted);
+    appended.push_str(&deserialize_impls);
+    let paginated = passes::paginate::paginate_list_operations(&mut file, &lists)?;
+    line("paginate_list_operations", paginated.len());
+
+    if let Some(catalog) = &catalog {
+        appended.push_str(&emit::catalog::render(catalog, &success_types));
+        line("operation_catalog", catalog.entries.len());
+    }
+    check_pipeline_order(&report)?;
+
+    Ok(Generated {
+        // The feature tables go into the one generated file, so the crate
+        // still has a single `include!` of generated code.
+        code: prettyplease::unparse(&file) + &appended,
+        operation_types: test_outputs::operation_types_macro_call(&success_types),
+        list_operations: test_outputs::list_operations_macro_call(&paginated),
+        conformance_calls,
+        report,
+        operations,
+        schemas,
+    })
+}
+
+/// progenitor's generator (builder interface) on the transformed spec.
+fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
     let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(spec).map_err(|e| CodegenError::NotOpenApi {
+        serde_json::from_value(spec.clone()).map_err(|e| CodegenError::NotOpenApi {
             what: e.to_string(),
         })?;
-
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
@@ -296,75 +449,75 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
         .map_err(|e| CodegenError::Generator {
             what: one_line(&e.to_string()),
         })?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Generator {
+    syn::parse2(tokens).map_err(|e| CodegenError::Generator {
         what: format!("generated tokens do not parse: {e}"),
-    })?;
-
-    let passes = postprocess::apply_all(
-        &mut file,
-        &openapi,
-        &applied.deep_object_params,
-        &replay_keys,
-    )?;
-    report.extend(passes.report);
-    report.push(ReportLine {
-        name: "prune_response_builders",
-        touched: builders::prune_response_builders(&mut file, &request_types)?,
-    });
-    let (compacted, deserialize_impls) = deserialize::compact_struct_deserialize(&mut file);
-    report.push(ReportLine {
-        name: "compact_struct_deserialize",
-        touched: compacted,
-    });
-    appended.push_str(&deserialize_impls);
-    let paginated = pagination::paginate_list_operations(&mut file, &lists)?;
-    report.push(ReportLine {
-        name: "paginate_list_operations",
-        touched: paginated.len(),
-    });
-
-    Ok(Generated {
-        // The webhook and mock lists go into the one generated file, so the
-        // crate still has a single `include!` of generated code.
-        code: prettyplease::unparse(&file) + &appended,
-        operation_types: operation_types_macro_call(&passes.success_types),
-        list_operations: pagination::list_operations_macro_call(&paginated),
-        conformance_calls,
-        report,
-        operations,
-        schemas,
     })
 }
 
-/// `SERVICES`: every service (tag) of the spec with its Cargo feature, so a
-/// test can hold `Cargo.toml`'s `[features]` to the spec.
-fn services_table(spec: &Value) -> String {
-    let mut out = String::from(
-        "/// Every service (API tag) of the spec this crate was built from, with\n\
-         /// the Cargo feature that compiles its operations.\n\
-         pub const SERVICES: &[(&str, &str)] = &[\n",
-    );
-    for tag in transforms::service_tags(spec) {
-        out.push_str(&format!(
-            "    ({tag:?}, {:?}),\n",
-            transforms::service_feature(&tag)
-        ));
-    }
-    out.push_str("];\n");
-    out
+/// The operations as the passes need them, read through the spec queries.
+fn spec_operations(spec: &Value) -> Vec<passes::SpecOperation> {
+    let refs = spec::operation_refs(spec);
+    let deprecations: Vec<(&str, bool)> =
+        refs.iter().map(|op| (op.id(), op.deprecated())).collect();
+    refs.iter()
+        .map(|op| passes::SpecOperation {
+            id: op.id().to_owned(),
+            method: op.method.to_uppercase(),
+            path: op.path.to_owned(),
+            tags: op.tags().into_iter().map(str::to_owned).collect(),
+            deprecated: op.deprecated(),
+            replay_key: spec::replay::replay_key(spec, op).map(str::to_owned),
+            replacement: op
+                .deprecated()
+                .then(|| spec::replacement(op.id(), &deprecations))
+                .flatten()
+                .map(str::to_owned),
+        })
+        .collect()
 }
 
-fn operation_types_macro_call(types: &std::collections::BTreeMap<String, String>) -> String {
-    let mut out = String::from(
-        "// Generated by build.rs: each operation's method and success type.\noperation_types! {\n",
-    );
-    for (method, ty) in types {
-        out.push_str(&format!("    {method} => {ty},\n"));
+fn operations_in(spec: &Value) -> usize {
+    spec::operation_refs(spec).len()
+}
+
+/// Fails when the steps that ran are not in [`PIPELINE`]'s order, so the
+/// table cannot drift from the code.
+fn check_pipeline_order(report: &[ReportLine]) -> Result<(), CodegenError> {
+    let mut table = PIPELINE.iter().map(|(name, _)| *name);
+    for step in report {
+        if !table.any(|name| name == step.name) {
+            return Err(CodegenError::PostProcess {
+                what: format!(
+                    "step `{}` ran out of the order of build/mod.rs's PIPELINE table",
+                    step.name
+                ),
+            });
+        }
     }
-    out.push_str("}\n");
-    out
+    Ok(())
 }
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_names_are_unique() {
+        let mut names: Vec<&str> = PIPELINE.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PIPELINE.len());
+    }
+
+    #[test]
+    fn steps_out_of_order_are_refused() {
+        let line = |name| ReportLine { name, touched: 0 };
+        assert!(check_pipeline_order(&[line("select_services"), line("operation_table")]).is_ok());
+        assert!(check_pipeline_order(&[line("operation_table"), line("select_services")]).is_err());
+        assert!(check_pipeline_order(&[line("not_a_step")]).is_err());
+    }
 }

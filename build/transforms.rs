@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToPascalCase;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::ReportLine;
+use super::spec::{self, HTTP_METHODS, service_feature};
 
 /// The crate the `x-rust-type` extensions point at (this crate, through
 /// `extern crate self as incidentio;` in `src/lib.rs`).
@@ -23,10 +24,6 @@ pub const TOLERANT_PATH: &str = "incidentio::Tolerant";
 
 /// Path of the hand-written deepObject query value (operator filters).
 pub const FILTER_PATH: &str = "incidentio::filter::Filter";
-
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// What [`apply_all`] did: the per-transform counts, and the query
 /// parameters that must be encoded deepObject-style (operationId, name).
@@ -62,37 +59,6 @@ pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool, tolerant_enums: b
     }
     applied.deep_object_params = deep;
     applied
-}
-
-/// The Cargo feature that enables a service (an API tag): `Incidents V2` →
-/// `incidents-v2`, `Follow-ups V2` → `follow-ups-v2`.
-pub fn service_feature(tag: &str) -> String {
-    let mut feature = String::new();
-    for c in tag.chars() {
-        if c.is_ascii_alphanumeric() {
-            feature.push(c.to_ascii_lowercase());
-        } else if !feature.is_empty() && !feature.ends_with('-') {
-            feature.push('-');
-        }
-    }
-    feature.trim_end_matches('-').to_owned()
-}
-
-/// Every tag used by an operation of `spec`, sorted.
-pub fn service_tags(spec: &Value) -> BTreeSet<String> {
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return BTreeSet::new();
-    };
-    operations(paths)
-        .flat_map(|(_, _, op)| {
-            op.get("tags")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// **Construct:** the spec's 48 services (tags), of which a user typically
@@ -138,29 +104,6 @@ pub fn select_services(spec: &mut Value, enabled: &BTreeSet<String>) -> usize {
     removed
 }
 
-/// Iterates over `(path, method, operation)` for every operation in `paths`.
-pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &str, &Value)> {
-    paths.iter().flat_map(|(path, item)| {
-        HTTP_METHODS
-            .iter()
-            .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
-    })
-}
-
-fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
-    spec.get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|paths| paths.values_mut())
-        .flat_map(|item| {
-            item.as_object_mut()
-                .into_iter()
-                .flat_map(|item| item.iter_mut())
-                .filter(|(method, _)| HTTP_METHODS.contains(&method.as_str()))
-                .map(|(_, op)| op)
-        })
-}
-
 /// **Construct:** query parameters whose schema is an object: the operator
 /// filters (`status[one_of]=…`, `custom_field[<id>][one_of]=…`), published
 /// with no `style` (so form-style by default) or with `style: deepObject`.
@@ -175,54 +118,74 @@ fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
 /// progenitor accepts it; the returned list tells the post-processing pass
 /// which generated calls must encode these values deepObject-style.
 pub fn deep_object_query_params(spec: &mut Value) -> BTreeSet<(String, String)> {
+    // Found through the spec queries (path-level parameters and `$ref`s
+    // included), then rewritten where they are defined.
     let mut found = BTreeSet::new();
-    for op in operations_mut(spec) {
-        let op_id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for param in params {
-            let Some(param) = param.as_object_mut() else {
-                continue;
-            };
-            if param.get("in").and_then(Value::as_str) != Some("query") {
-                continue;
+    let mut definitions = BTreeSet::new();
+    for op in spec::operation_refs(spec) {
+        for param in spec::parameters(spec, &op) {
+            if param.style != spec::ParamStyle::Plain {
+                found.insert((op.id().to_owned(), param.name.to_owned()));
+                definitions.insert((op.path.to_owned(), param.name.to_owned()));
             }
-            let is_deep = param.get("style").and_then(Value::as_str) == Some("deepObject");
-            let is_object = param
-                .get("schema")
-                .and_then(|s| s.get("type"))
-                .and_then(Value::as_str)
-                == Some("object");
-            if !(is_deep || is_object) {
-                continue;
-            }
-            let description = param
-                .get("schema")
-                .and_then(|s| s.get("description"))
-                .cloned();
-            let mut schema = json!({ "x-rust-type": rust_type(FILTER_PATH, vec![]) });
-            if let Some(description) = description {
-                schema["description"] = description;
-            }
-            param.insert("schema".into(), schema);
-            param.remove("style");
-            param.remove("explode");
-            // `example` describes the object; it no longer matches the schema.
-            param.remove("example");
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            found.insert((op_id.clone(), name));
         }
     }
+    let mut pointers = BTreeSet::new();
+    for (path, name) in &definitions {
+        let item = &spec["paths"][path];
+        let lists = std::iter::once(("".to_owned(), item.get("parameters"))).chain(
+            spec::HTTP_METHODS.iter().map(|m| {
+                (
+                    format!("/{m}"),
+                    item.get(*m).and_then(|op| op.get("parameters")),
+                )
+            }),
+        );
+        for (at, list) in lists {
+            for (i, raw) in list
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if spec::resolve(spec, raw).get("name").and_then(Value::as_str) != Some(name) {
+                    continue;
+                }
+                let pointer = match raw.get("$ref").and_then(Value::as_str) {
+                    Some(target) => target.trim_start_matches('#').to_owned(),
+                    None => format!("/paths/{}{at}/parameters/{i}", escape_pointer(path)),
+                };
+                pointers.insert(pointer);
+            }
+        }
+    }
+    for pointer in pointers {
+        let Some(param) = spec.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if param.get("in").and_then(Value::as_str) != Some("query") {
+            continue;
+        }
+        let description = param
+            .get("schema")
+            .and_then(|s| s.get("description"))
+            .cloned();
+        let mut schema = json!({ "x-rust-type": rust_type(FILTER_PATH, vec![]) });
+        if let Some(description) = description {
+            schema["description"] = description;
+        }
+        param.insert("schema".into(), schema);
+        param.remove("style");
+        param.remove("explode");
+        // `example` describes the object; it no longer matches the schema.
+        param.remove("example");
+    }
     found
+}
+
+/// A JSON pointer segment (`~` and `/` escaped).
+fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// **Construct:** string schemas with a `pattern` (a handful of IDs and slugs).

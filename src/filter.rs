@@ -150,7 +150,7 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Filter {
 }
 
 /// Query encoding of one deepObject parameter, used by the generated code in
-/// place of progenitor's `QueryParam` (see `build/postprocess.rs`).
+/// place of progenitor's `QueryParam` (see `build/passes/deep_objects.rs`).
 ///
 /// Serialises as a map of `name[key]…` → value, which `serde_urlencoded`
 /// writes as repeated pairs: `status[one_of]=A&status[one_of]=B`.

@@ -6,6 +6,8 @@ extern crate self as incidentio;
 
 mod api_key;
 mod body;
+#[cfg(feature = "catalog")]
+pub mod catalog;
 mod client;
 mod de;
 pub mod error;

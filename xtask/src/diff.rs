@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
+// The build's one `$ref` resolver, so the report reads the spec as the build does.
+use crate::codegen::spec::resolve;
+
 use crate::spec::{self, Counts};
 
 /// One operation.
@@ -510,22 +513,6 @@ fn parameter_enum_changes(
         ));
     }
     out
-}
-
-/// Follows a local `$ref` (one level at a time, at most a few times).
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..8 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| spec.pointer(pointer))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
 }
 
 fn component_schemas(spec: &Value) -> BTreeMap<&str, &Value> {

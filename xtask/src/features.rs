@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::codegen::transforms::{service_feature, service_tags};
+use crate::codegen::spec::{service_feature, service_tags};
 
 /// Marks the start of the generated feature table in `Cargo.toml`.
 pub const BEGIN: &str = "# BEGIN SERVICE FEATURES\n";

@@ -82,10 +82,10 @@ pub fn operations(spec: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
     spec.get("paths")
         .and_then(Value::as_object)
         .into_iter()
-        .flat_map(codegen::transforms::operations)
+        .flat_map(codegen::spec::operations)
 }
 
 /// The name of the generated client method for an operationId.
 pub fn method_name(operation_id: &str) -> String {
-    codegen::postprocess::method_name(operation_id)
+    codegen::spec::method_name(operation_id)
 }

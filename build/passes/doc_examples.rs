@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::CodegenError;
-use super::conformance::{raw_string, request_example, required_params};
-use super::postprocess::{client_methods, method_name};
+use super::client_methods;
+use crate::codegen::CodegenError;
+use crate::codegen::spec::examples::{raw_string, request_example, required_params};
+use crate::codegen::spec::method_name;
 
 /// **Why:** progenitor documents every `Client` method with an example marked
 /// `ignore` that calls every setter with a variable nobody defined
@@ -13,7 +14,7 @@ use super::postprocess::{client_methods, method_name};
 /// each one as ignored. This pass replaces each with a `no_run` example that
 /// compiles: the required parameters set from the spec's examples and the
 /// body decoded from the spec's request example, as the conformance suite
-/// derives them ([`super::conformance`]), so every example is type-checked
+/// derives them (`crate::codegen::spec::examples`), so every example is type-checked
 /// against the generated API on each `cargo test --doc`. Deprecated methods
 /// get a hidden `#[allow(deprecated)]`.
 ///
@@ -31,7 +32,7 @@ pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usiz
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
-        .flat_map(super::transforms::operations)
+        .flat_map(crate::codegen::spec::operations)
         .filter_map(|(_, _, op)| {
             let id = op.get("operationId")?.as_str()?;
             Some((method_name(id), op))

@@ -1,132 +1,13 @@
-//! Cursor pagination, recognised from the spec's shape and wired into the
-//! generated builders.
-//!
-//! A list operation is paginated when it takes `after` and `page_size` query
-//! parameters and its JSON success response is an object with a
-//! `pagination_meta` property and exactly one array property of `$ref` items.
-//! No list of operations is kept by hand: a new list endpoint that follows the
-//! convention is paginated by the next build.
+//! The `paginate_list_operations` pass: cursor pagination wired into the
+//! generated builders of the list operations that [`crate::codegen::spec::pagination`]
+//! recognises.
 
-use heck::{ToPascalCase, ToSnakeCase};
 use quote::{format_ident, quote};
-use serde_json::Value;
 use syn::visit::Visit;
 
-use super::CodegenError;
-use super::postprocess::{OperationInfoFinder, method_name};
-
-/// A paginated list operation, as the pass needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListOperation {
-    /// The generated method name, e.g. `incidents_v2_list`.
-    pub method_name: String,
-    /// The generated type of the response page.
-    pub page_type: String,
-    /// The field of the page holding the items.
-    pub items_field: String,
-    /// The generated type of one item.
-    pub item_type: String,
-    /// Whether `pagination_meta` is required (else optional) in the page.
-    pub meta_required: bool,
-    /// Whether the meta carries `total_record_count`.
-    pub has_total: bool,
-    /// The `maximum` of the `page_size` parameter, when the spec gives one.
-    pub max_page_size: Option<u64>,
-}
-
-/// Every paginated operation of the (transformed) spec.
-pub fn list_operations(spec: &Value) -> Vec<ListOperation> {
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    super::transforms::operations(paths)
-        .filter_map(|(_, _, op)| list_operation(spec, op))
-        .collect()
-}
-
-fn list_operation(spec: &Value, op: &Value) -> Option<ListOperation> {
-    let params = op.get("parameters")?.as_array()?;
-    let query_param = |name: &str| {
-        params.iter().find(|p| {
-            p.get("in").and_then(Value::as_str) == Some("query")
-                && p.get("name").and_then(Value::as_str) == Some(name)
-        })
-    };
-    query_param("after")?;
-    let page_size = query_param("page_size")?;
-    let max_page_size = page_size
-        .get("schema")
-        .and_then(|s| s.get("maximum"))
-        .and_then(Value::as_u64);
-
-    let page_ref = op
-        .get("responses")?
-        .as_object()?
-        .iter()
-        .filter(|(code, _)| code.starts_with('2'))
-        .find_map(|(_, r)| r.get("content")?.get("application/json")?.get("schema"))?
-        .get("$ref")?
-        .as_str()?;
-    let page_name = page_ref.strip_prefix("#/components/schemas/")?;
-    let page = resolve(
-        spec,
-        spec.pointer(&format!("/components/schemas/{page_name}"))?,
-    );
-    let properties = page.get("properties")?.as_object()?;
-    let meta = resolve(spec, properties.get("pagination_meta")?);
-    let mut arrays = properties.iter().filter(|(name, schema)| {
-        name.as_str() != "pagination_meta"
-            && resolve(spec, schema).get("type").and_then(Value::as_str) == Some("array")
-    });
-    let (items_field, items) = arrays.next()?;
-    if arrays.next().is_some() {
-        return None; // ambiguous: which array is the page?
-    }
-    let item_ref = resolve(spec, items).get("items")?.get("$ref")?.as_str()?;
-    let item_name = item_ref.strip_prefix("#/components/schemas/")?;
-    let required = |schema: &Value, name: &str| {
-        schema
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name)))
-    };
-    Some(ListOperation {
-        method_name: method_name(op.get("operationId")?.as_str()?),
-        page_type: page_name.to_pascal_case(),
-        items_field: field_name(items_field),
-        item_type: item_name.to_pascal_case(),
-        meta_required: required(page, "pagination_meta"),
-        has_total: meta
-            .get("properties")
-            .is_some_and(|p| p.get("total_record_count").is_some()),
-        max_page_size,
-    })
-}
-
-/// Follows local `$ref`s (`#/components/schemas/…`) to the schema they
-/// name, a bounded number of hops; shared by the spec queries of the build.
-pub fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match spec.pointer(target.trim_start_matches('#')) {
-            Some(next) => schema = next,
-            None => break,
-        }
-    }
-    schema
-}
-
-/// The Rust field name typify gives a property.
-fn field_name(property: &str) -> String {
-    let name = property.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&name).is_ok() {
-        name
-    } else {
-        format!("{name}_")
-    }
-}
+use super::OperationInfoFinder;
+use crate::codegen::CodegenError;
+use crate::codegen::spec::pagination::ListOperation;
 
 /// **Why:** progenitor knows nothing of cursor pagination, so every caller
 /// would write the `after` loop again. This pass adds, to the builder of each
@@ -388,17 +269,4 @@ fn list_request_items(
             }
         },
     ]
-}
-
-/// `list_operations! { method => Builder, … }`: the paginated operations,
-/// for tests that check each against the spec's example.
-pub fn list_operations_macro_call(added: &[(String, String)]) -> String {
-    let mut out = String::from(
-        "// Generated by build.rs: each paginated operation and its builder.\nlist_operations! {\n",
-    );
-    for (method, builder) in added {
-        out.push_str(&format!("    {method} => {builder},\n"));
-    }
-    out.push_str("}\n");
-    out
 }

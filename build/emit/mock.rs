@@ -17,9 +17,9 @@
 
 use serde_json::Value;
 
-use super::pagination::resolve;
+use crate::codegen::spec::{self, resolve};
 
-use super::postprocess::method_name;
+use crate::codegen::spec::method_name;
 
 /// The `mock_operations! {…}` call for every operation of `spec`.
 pub fn operation_table(spec: &Value) -> String {
@@ -30,7 +30,7 @@ pub fn operation_table(spec: &Value) -> String {
         out.push_str("}\n");
         return out;
     };
-    for (path, method, op) in super::transforms::operations(paths) {
+    for (path, method, op) in spec::operations(paths) {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };

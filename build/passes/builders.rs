@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use heck::ToPascalCase;
 use serde_json::Value;
 
-use super::CodegenError;
+use crate::codegen::CodegenError;
 
 /// Generated type names of every component schema reachable from a request
 /// body of an operation in `spec`.
@@ -25,9 +25,9 @@ pub fn request_types(spec: &Value) -> BTreeSet<String> {
         .and_then(Value::as_object);
     let mut pending = Vec::new();
     if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
-        for (_, _, op) in super::transforms::operations(paths) {
+        for (_, _, op) in crate::codegen::spec::operations(paths) {
             if let Some(body) = op.get("requestBody") {
-                super::transforms::collect_schema_refs(body, &mut pending);
+                crate::codegen::transforms::collect_schema_refs(body, &mut pending);
             }
         }
     }
@@ -36,7 +36,7 @@ pub fn request_types(spec: &Value) -> BTreeSet<String> {
         if reached.insert(name.clone())
             && let Some(schema) = schemas.and_then(|s| s.get(&name))
         {
-            super::transforms::collect_schema_refs(schema, &mut pending);
+            crate::codegen::transforms::collect_schema_refs(schema, &mut pending);
         }
     }
     reached.iter().map(|name| name.to_pascal_case()).collect()

@@ -1,0 +1,249 @@
+//! The operation catalog (the crate's `catalog` feature): every operation
+//! described at run time, from the same spec queries the client is
+//! generated from.
+//!
+//! [`entries`] reads the spec (after service selection, before the
+//! transforms reshape parameters for progenitor) into one Rust struct
+//! literal per operation; [`render`] writes them, with each operation's
+//! generated success type (known only once the syntax passes have run), as
+//! `static CATALOG` for `src/catalog.rs`. Schemas and examples are embedded
+//! as JSON text, parsed only when asked for, so the catalog costs the
+//! compiler string constants, not types.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::codegen::spec::{
+    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, replay,
+    schema::self_contained, service_feature,
+};
+
+/// One operation's catalog entry, all but its success type.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The generated method name (the catalog is sorted by it, as
+    /// `OPERATIONS` is).
+    pub method_name: String,
+    /// The struct literal's other fields, as Rust source.
+    pub fields: String,
+}
+
+/// The catalog's entries and services, read from `spec`.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// One per operation, sorted by method name.
+    pub entries: Vec<Entry>,
+    /// `(tag, feature, first line of its description)` per service.
+    pub services: Vec<(String, String, String)>,
+}
+
+/// Reads every operation of `spec` into a catalog entry.
+pub fn entries(spec: &Value, lists: &[ListOperation]) -> Catalog {
+    let ops = spec::operation_refs(spec);
+    let deprecations: Vec<(&str, bool)> = ops.iter().map(|op| (op.id(), op.deprecated())).collect();
+    let mut entries: Vec<Entry> = ops
+        .iter()
+        .map(|op| {
+            let list = lists.iter().find(|l| l.operation_id == op.id());
+            Entry {
+                method_name: method_name(op.id()),
+                fields: fields(spec, op, list, &deprecations),
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+    let descriptions = spec::service_descriptions(spec);
+    let services = spec::service_tags(spec)
+        .into_iter()
+        .map(|tag| {
+            let description = descriptions.get(&tag).cloned().unwrap_or_default();
+            let feature = service_feature(&tag);
+            (tag, feature, description)
+        })
+        .collect();
+    Catalog { entries, services }
+}
+
+fn fields(
+    spec: &Value,
+    op: &OperationRef<'_>,
+    list: Option<&ListOperation>,
+    deprecations: &[(&str, bool)],
+) -> String {
+    let service = op.service();
+    let parameters: Vec<String> = spec::parameters(spec, op)
+        .iter()
+        .filter(|p| matches!(p.location, "path" | "query"))
+        .map(|p| {
+            let enum_values: Vec<String> = p
+                .enum_values(spec)
+                .into_iter()
+                .flatten()
+                .map(|v| {
+                    format!(
+                        "{:?}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                    )
+                })
+                .collect();
+            let style = match p.style {
+                ParamStyle::Plain => "Plain",
+                ParamStyle::DeepObject => "DeepObject",
+                ParamStyle::KeyedDeepObject => "KeyedDeepObject",
+            };
+            let schema = self_contained(spec, p.object.get("schema").unwrap_or(&Value::Null));
+            format!(
+                "crate::catalog::Parameter {{ name: {:?}, location: crate::catalog::Location::{}, \
+                 json_type: {:?}, format: {}, required: {}, enum_values: &[{}], \
+                 style: crate::catalog::ParamStyle::{style}, description: {:?}, example: {}, \
+                 schema: {:?} }}",
+                p.name,
+                if p.location == "path" {
+                    "Path"
+                } else {
+                    "Query"
+                },
+                p.json_type(),
+                option_str(p.schema.get("format").and_then(Value::as_str)),
+                p.required,
+                enum_values.join(", "),
+                p.description(),
+                option_json(p.example()),
+                schema.to_string(),
+            )
+        })
+        .collect();
+    let body = match spec::request_body(spec, op.op) {
+        None => "None".to_owned(),
+        Some(body) => format!(
+            "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema: {:?}, example: {} }})",
+            body.required,
+            option_str(
+                spec::schema_ref_name(body.schema)
+                    .map(heck::ToPascalCase::to_pascal_case)
+                    .as_deref()
+            ),
+            self_contained(spec, body.schema).to_string(),
+            option_json(body.example),
+        ),
+    };
+    let pagination = match list {
+        None => "None".to_owned(),
+        Some(list) => format!(
+            "Some(crate::catalog::Pagination {{ items_field: {:?}, item_type: {:?}, \
+             cursor_param: {:?}, page_size_param: {:?}, max_page_size: {:?} }})",
+            list.items_property,
+            list.item_type,
+            spec::pagination::CURSOR_PARAM,
+            spec::pagination::PAGE_SIZE_PARAM,
+            list.max_page_size,
+        ),
+    };
+    let replacement = if op.deprecated() {
+        spec::replacement(op.id(), deprecations)
+    } else {
+        None
+    };
+    format!(
+        "service: {service:?}, feature: {:?}, summary: {:?}, description: {:?}, \
+         parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}, \
+         replay_key: {}",
+        service_feature(service),
+        op.text("summary"),
+        op.text("description"),
+        parameters.join(", "),
+        option_str(replacement),
+        option_str(replay::replay_key(spec, op)),
+    )
+}
+
+/// The `static CATALOG` source: every entry with its success type (`None`
+/// for an operation with no JSON body), and the services.
+pub fn render(catalog: &Catalog, success_types: &BTreeMap<String, String>) -> String {
+    let mut out = String::from(
+        "/// The operation catalog of the spec this crate was built from (see\n\
+         /// `crate::catalog`): one entry per generated method, in the order of\n\
+         /// [`OPERATIONS`].\n\
+         pub(crate) static CATALOG: crate::catalog::Catalog = crate::catalog::Catalog {\n    \
+         operations: &[\n",
+    );
+    for (index, entry) in catalog.entries.iter().enumerate() {
+        let response = success_types.get(&entry.method_name).and_then(|ty| {
+            ty.replace(' ', "")
+                .strip_prefix("types::")
+                .map(str::to_owned)
+        });
+        out.push_str(&format!(
+            "        crate::catalog::OperationInfo {{ operation: &OPERATIONS[{index}], \
+             response_type: {}, {} }},\n",
+            option_str(response.as_deref()),
+            entry.fields
+        ));
+    }
+    out.push_str("    ],\n    services: &[\n");
+    for (tag, feature, description) in &catalog.services {
+        out.push_str(&format!(
+            "        crate::catalog::Service {{ tag: {tag:?}, feature: {feature:?}, description: {description:?} }},\n"
+        ));
+    }
+    out.push_str("    ],\n};\n");
+    out
+}
+
+fn option_str(value: Option<&str>) -> String {
+    value.map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})"))
+}
+
+fn option_json(value: Option<&Value>) -> String {
+    value.map_or_else(
+        || "None".to_owned(),
+        |v| format!("Some({:?})", v.to_string()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn entries_follow_the_spec_queries() {
+        let spec = json!({
+            "tags": [{"name": "Things V1", "description": "Things.\nMore."}],
+            "paths": {"/v1/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}],
+                "post": {
+                    "operationId": "Things V1#Update", "tags": ["Things V1"],
+                    "summary": "Update a thing",
+                    "requestBody": {"required": true, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Body"}}}},
+                    "responses": {"200": {}},
+                },
+            }},
+            "components": {"schemas": {"Body": {"type": "object", "properties": {
+                "idempotency_key": {"type": "string"}}}}},
+        });
+        let catalog = entries(&spec, &[]);
+        assert_eq!(catalog.entries.len(), 1);
+        let fields = &catalog.entries[0].fields;
+        assert!(
+            fields.contains("name: \"id\", location: crate::catalog::Location::Path"),
+            "{fields}"
+        );
+        assert!(
+            fields.contains("replay_key: Some(\"idempotency_key\")"),
+            "{fields}"
+        );
+        assert!(fields.contains("type_name: Some(\"Body\")"), "{fields}");
+        assert_eq!(
+            catalog.services,
+            [("Things V1".into(), "things-v1".into(), "Things.".into())]
+        );
+        let text = render(&catalog, &BTreeMap::new());
+        assert!(
+            text.contains("operation: &OPERATIONS[0], response_type: None"),
+            "{text}"
+        );
+    }
+}

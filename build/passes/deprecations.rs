@@ -1,0 +1,69 @@
+//! The `mark_deprecated_operations` pass: `#[deprecated]` on the methods of
+//! operations the spec deprecates, naming the replacement.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{SpecOperation, client_methods};
+use crate::codegen::CodegenError;
+use crate::codegen::spec::method_name;
+
+/// **Why:** progenitor 0.15 ignores `deprecated: true` on operations, so users
+/// get no compiler warning when they call an endpoint that incident.io will
+/// retire three months after deprecating it. This pass adds
+/// `#[deprecated(note = …)]` to each such method of `Client`, naming the
+/// operation that replaces it when the spec has one (same service, higher
+/// version, same action, not itself deprecated).
+pub fn mark_deprecated_operations(
+    file: &mut syn::File,
+    ops: &[SpecOperation],
+) -> Result<usize, CodegenError> {
+    let notes: BTreeMap<String, String> = ops
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| (method_name(&op.id), deprecation_note(op, ops)))
+        .collect();
+    let mut marked = BTreeSet::new();
+    for method in client_methods(file) {
+        let name = method.sig.ident.to_string();
+        if let Some(note) = notes.get(&name) {
+            method
+                .attrs
+                .push(syn::parse_quote!(#[deprecated(note = #note)]));
+            marked.insert(name);
+        }
+    }
+    if marked.len() != notes.len() {
+        let missing: Vec<&str> = notes
+            .keys()
+            .filter(|n| !marked.contains(*n))
+            .map(String::as_str)
+            .collect();
+        return Err(CodegenError::PostProcess {
+            what: format!(
+                "deprecated operation(s) without a generated method: {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    Ok(marked.len())
+}
+
+fn deprecation_note(op: &SpecOperation, ops: &[SpecOperation]) -> String {
+    let replacement = op
+        .replacement
+        .as_deref()
+        .and_then(|id| ops.iter().find(|other| other.id == id));
+    match replacement {
+        Some(new) => format!(
+            "incident.io has deprecated `{}`; use `{}` ({} {}) instead",
+            op.id,
+            method_name(&new.id),
+            new.method,
+            new.path
+        ),
+        None => format!(
+            "incident.io has deprecated `{}` ({} {}); it will be removed from the API",
+            op.id, op.method, op.path
+        ),
+    }
+}

@@ -1,0 +1,77 @@
+//! The passes that make the spec's Markdown descriptions valid rustdoc:
+//! code blocks fenced as `text`, bare URLs and stray brackets escaped. The
+//! text rewriting itself is `crate::codegen::markdown`; these apply it to
+//! every doc attribute of the generated file.
+
+use syn::visit_mut::VisitMut;
+
+use super::doc_examples::{doc_text, set_doc};
+use crate::codegen::markdown::{escape_markdown_links, fence_markdown_code};
+
+/// **Why:** the spec's descriptions are Markdown written for a website: code
+/// blocks indented by a tab or four spaces, or fenced without a language, hold
+/// `curl` commands and JSON. progenitor copies them into doc comments, where
+/// rustdoc takes every such block for a Rust doctest that fails to compile.
+/// This pass marks them as `text` (fenced blocks without a language, or
+/// marked `rust`, become `text`; indented blocks are fenced as `text`), so
+/// they render as what they are and `cargo test` runs only real doctests.
+/// Returns the number of doc attributes changed.
+pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
+    struct Fencer(usize);
+    impl VisitMut for Fencer {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            let syn::Meta::NameValue(meta) = &mut attr.meta else {
+                return;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(doc),
+                ..
+            }) = &meta.value
+            else {
+                return;
+            };
+            let original = doc.value();
+            let fenced = fence_markdown_code(&original);
+            if fenced != original {
+                meta.value = syn::parse_quote!(#fenced);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut fencer = Fencer(0);
+    fencer.visit_file_mut(file);
+    fencer.0
+}
+
+/// **Why:** the spec's descriptions are Markdown for a website, where a bare
+/// URL is linked by the renderer and `[secret]` or `[Links](url)` are plain
+/// text; rustdoc leaves the first unlinked (`rustdoc::bare_urls`) and takes
+/// the others for intra-doc links to items that do not exist
+/// (`rustdoc::broken_intra_doc_links`), so `cargo doc` warns and a
+/// `-D warnings` docs build fails. This pass, over every doc attribute of the
+/// generated file and outside code, wraps each bare URL in `<…>` and escapes
+/// the brackets of each `[text]` that is neither an intra-doc link to a
+/// code item (`` [`Item`] ``) nor a link to a URL or anchor
+/// (`[text](https://…)`, `[text](#…)`), as `\[text\]`. Returns the number of
+/// doc attributes changed.
+pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
+    struct Escaper(usize);
+    impl VisitMut for Escaper {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            let Some(original) = doc_text(attr) else {
+                return;
+            };
+            let escaped = escape_markdown_links(&original);
+            if escaped != original {
+                set_doc(attr, &escaped);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut escaper = Escaper(0);
+    escaper.visit_file_mut(file);
+    escaper.0
+}

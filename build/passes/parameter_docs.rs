@@ -1,0 +1,53 @@
+//! The `document_builder_parameters` pass: each setter documented from its
+//! parameter's description.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use syn::visit::Visit;
+
+use super::{OperationInfoFinder, walk_impl_blocks};
+use crate::codegen::spec::{self, method_name};
+
+/// **Why:** progenitor's builder setters carry no documentation, yet the
+/// spec describes every parameter, and for the operator filters the
+/// description is the only place that lists the operators each accepts
+/// (`one_of`, `not_in`, `gte`, …). This pass copies each parameter's
+/// description onto its setter, noting when it is required. Returns the
+/// number of setters documented.
+pub fn document_builder_parameters(file: &mut syn::File, spec: &Value) -> usize {
+    let mut docs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for op in spec::operation_refs(spec) {
+        let params = docs.entry(method_name(op.id())).or_default();
+        for param in spec::parameters(spec, &op) {
+            let mut doc = param
+                .object
+                .get("description")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("The `{}` parameter.", param.name), str::to_owned);
+            if param.required {
+                doc.push_str("\n\nRequired: `send()` fails without it.");
+            }
+            params.insert(method_name(param.name), doc);
+        }
+    }
+    let mut documented = 0;
+    for item in &mut file.items {
+        walk_impl_blocks(item, &mut |block| {
+            let mut finder = OperationInfoFinder(None);
+            finder.visit_item_impl(block);
+            let Some(params) = finder.0.and_then(|op| docs.get(&op)) else {
+                return;
+            };
+            for impl_item in &mut block.items {
+                if let syn::ImplItem::Fn(setter) = impl_item
+                    && let Some(doc) = params.get(&setter.sig.ident.to_string())
+                {
+                    setter.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                    documented += 1;
+                }
+            }
+        });
+    }
+    documented
+}

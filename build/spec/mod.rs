@@ -1,0 +1,539 @@
+//! One reading of the spec: every question the build asks of the OpenAPI
+//! document is answered here, and only here.
+//!
+//! Transforms, syntax passes and emitters (and `xtask`, which includes this
+//! directory) call these functions instead of walking the JSON themselves,
+//! so the generated client, the run-time operation catalog and the command
+//! line built on that catalog cannot read the spec two ways: which methods
+//! are operations, how a `$ref` resolves, which parameters an operation
+//! takes (path-level ones included), which are deepObject filters, which
+//! operation is a list and where its items are, which create the API
+//! de-duplicates, what replaces a deprecated operation, and how services
+//! are named.
+//!
+//! Nothing here names an operation, tag or schema of today's spec: each
+//! answer is recognised from the document's shape.
+
+pub mod examples;
+pub mod pagination;
+pub mod replay;
+pub mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+/// The keys of a path item that hold operations (OpenAPI 3.0).
+pub const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// How many `$ref` hops [`resolve`] follows before giving up: enough for
+/// any chain a real spec has, and a bound on a cycle of references.
+pub const MAX_REF_HOPS: usize = 32;
+
+/// The prefix of a reference to a component schema.
+pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+/// Iterates over `(path, method, operation)` for every operation in
+/// `paths`, methods in [`HTTP_METHODS`] order within a path.
+pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &str, &Value)> {
+    paths.iter().flat_map(|(path, item)| {
+        HTTP_METHODS
+            .iter()
+            .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
+    })
+}
+
+/// Every operation object of `spec`, mutably (for transforms).
+pub fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
+    spec.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .flat_map(|item| {
+            item.as_object_mut()
+                .into_iter()
+                .flat_map(|item| item.iter_mut())
+                .filter(|(method, _)| HTTP_METHODS.contains(&method.as_str()))
+                .map(|(_, op)| op)
+        })
+}
+
+/// One operation with the path item it sits in (whose `parameters` apply
+/// to it too).
+#[derive(Debug, Clone, Copy)]
+pub struct OperationRef<'a> {
+    /// The path template, such as `/v2/incidents/{id}`.
+    pub path: &'a str,
+    /// The method key, lower case (`get`).
+    pub method: &'a str,
+    /// The path item object.
+    pub path_item: &'a Value,
+    /// The operation object.
+    pub op: &'a Value,
+}
+
+impl<'a> OperationRef<'a> {
+    /// The `operationId` (validated present by `validate_shape`).
+    pub fn id(&self) -> &'a str {
+        self.op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// A string field of the operation, empty when absent.
+    pub fn text(&self, field: &str) -> &'a str {
+        self.op
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The operation's tags.
+    pub fn tags(&self) -> Vec<&'a str> {
+        self.op
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
+    /// The service it belongs to: its first tag, else the part of its id
+    /// before `#`.
+    pub fn service(&self) -> &'a str {
+        self.tags()
+            .first()
+            .copied()
+            .unwrap_or_else(|| self.id().split('#').next().unwrap_or_default())
+    }
+
+    /// Whether the spec marks it deprecated.
+    pub fn deprecated(&self) -> bool {
+        self.op.get("deprecated").and_then(Value::as_bool) == Some(true)
+    }
+}
+
+/// Every operation of `spec`, with its path item.
+pub fn operation_refs(spec: &Value) -> Vec<OperationRef<'_>> {
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            HTTP_METHODS.iter().filter_map(move |method| {
+                Some(OperationRef {
+                    path,
+                    method,
+                    path_item: item,
+                    op: item.get(*method)?,
+                })
+            })
+        })
+        .collect()
+}
+
+/// Follows local `$ref`s (`#/…` JSON pointers) to what they name, at most
+/// [`MAX_REF_HOPS`] hops; a reference that does not resolve is returned as
+/// it is.
+pub fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..MAX_REF_HOPS {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| spec.pointer(pointer))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
+}
+
+/// How a query parameter's value goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `name=value` (repeated for arrays).
+    Plain,
+    /// An operator filter, deepObject-style: `name[op]=value`.
+    DeepObject,
+    /// A filter keyed by an ID: `name[id][op]=value`.
+    KeyedDeepObject,
+}
+
+/// One path or query (or header) parameter of an operation, resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct Parameter<'a> {
+    /// The wire name.
+    pub name: &'a str,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: &'a str,
+    /// Required: path parameters always are.
+    pub required: bool,
+    /// The parameter object, `$ref` resolved.
+    pub object: &'a Value,
+    /// Its schema, `$ref` resolved (`null` when it has none).
+    pub schema: &'a Value,
+    /// How its value is encoded.
+    pub style: ParamStyle,
+}
+
+impl<'a> Parameter<'a> {
+    /// The JSON type of the value (`string` when the schema says none).
+    pub fn json_type(&self) -> &'a str {
+        self.schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("string")
+    }
+
+    /// The parameter's description, else its schema's.
+    pub fn description(&self) -> &'a str {
+        self.object
+            .get("description")
+            .or_else(|| self.schema.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The parameter's example, else its schema's.
+    pub fn example(&self) -> Option<&'a Value> {
+        self.object
+            .get("example")
+            .or_else(|| self.schema.get("example"))
+    }
+
+    /// The values the spec allows: the schema's `enum`, or its items'.
+    pub fn enum_values(&self, spec: &'a Value) -> Option<&'a Vec<Value>> {
+        self.schema
+            .get("enum")
+            .or_else(|| {
+                self.schema
+                    .get("items")
+                    .map(|i| resolve(spec, i))
+                    .and_then(|i| i.get("enum"))
+            })
+            .and_then(Value::as_array)
+    }
+}
+
+/// The parameters of an operation: the path item's first, then the
+/// operation's, an operation-level one replacing a path-level one of the
+/// same name and location (OpenAPI's rule); `$ref`s resolved.
+pub fn parameters<'a>(spec: &'a Value, op: &OperationRef<'a>) -> Vec<Parameter<'a>> {
+    let mut out: Vec<Parameter<'a>> = Vec::new();
+    for list in [op.path_item.get("parameters"), op.op.get("parameters")] {
+        for raw in list.and_then(Value::as_array).into_iter().flatten() {
+            let object = resolve(spec, raw);
+            let (Some(name), Some(location)) = (
+                object.get("name").and_then(Value::as_str),
+                object.get("in").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let schema = object
+                .get("schema")
+                .map_or(&Value::Null, |s| resolve(spec, s));
+            let parameter = Parameter {
+                name,
+                location,
+                required: location == "path"
+                    || object.get("required").and_then(Value::as_bool) == Some(true),
+                object,
+                schema,
+                style: param_style(spec, object),
+            };
+            match out
+                .iter_mut()
+                .find(|p| p.name == name && p.location == location)
+            {
+                Some(existing) => *existing = parameter,
+                None => out.push(parameter),
+            }
+        }
+    }
+    out
+}
+
+/// The wire encoding of a parameter object: a query parameter whose schema
+/// is an object (published with no `style`, or `style: deepObject`) is an
+/// operator filter; one whose `additionalProperties` are objects is keyed
+/// by an ID first.
+pub fn param_style(spec: &Value, param: &Value) -> ParamStyle {
+    if param.get("in").and_then(Value::as_str) != Some("query") {
+        return ParamStyle::Plain;
+    }
+    let schema = param
+        .get("schema")
+        .map_or(&Value::Null, |s| resolve(spec, s));
+    let deep_style = param.get("style").and_then(Value::as_str) == Some("deepObject");
+    if !deep_style && schema.get("type").and_then(Value::as_str) != Some("object") {
+        return ParamStyle::Plain;
+    }
+    let keyed = schema
+        .get("additionalProperties")
+        .map(|a| resolve(spec, a))
+        .and_then(|a| a.get("type"))
+        .and_then(Value::as_str)
+        == Some("object");
+    if keyed {
+        ParamStyle::KeyedDeepObject
+    } else {
+        ParamStyle::DeepObject
+    }
+}
+
+/// The JSON success response: `(status, schema)` of the first `2xx`
+/// response (in status order) with an `application/json` schema.
+pub fn json_success(op: &Value) -> Option<(&str, &Value)> {
+    op.get("responses")?
+        .as_object()?
+        .iter()
+        .filter(|(code, _)| code.starts_with('2'))
+        .find_map(|(code, r)| {
+            Some((
+                code.as_str(),
+                r.get("content")?.get("application/json")?.get("schema")?,
+            ))
+        })
+}
+
+/// An operation's JSON request body.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestBody<'a> {
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// Its schema as published (usually a `$ref` to a component).
+    pub schema: &'a Value,
+    /// The spec's example body: the media type's, else the schema's.
+    pub example: Option<&'a Value>,
+}
+
+/// The JSON request body of `op`, if it takes one.
+pub fn request_body<'a>(spec: &'a Value, op: &'a Value) -> Option<RequestBody<'a>> {
+    let body = resolve(spec, op.get("requestBody")?);
+    let media = body.get("content")?.get("application/json")?;
+    let schema = media.get("schema").unwrap_or(&Value::Null);
+    Some(RequestBody {
+        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        schema,
+        example: media
+            .get("example")
+            .or_else(|| resolve(spec, schema).get("example")),
+    })
+}
+
+/// The component name a schema refers to (`#/components/schemas/X` → `X`).
+pub fn schema_ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+}
+
+/// Every tag used by an operation of `spec`, sorted.
+pub fn service_tags(spec: &Value) -> BTreeSet<String> {
+    operation_refs(spec)
+        .iter()
+        .flat_map(OperationRef::tags)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The first line of each tag's description in the spec's `tags` list.
+pub fn service_descriptions(spec: &Value) -> BTreeMap<String, String> {
+    spec.get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|tag| {
+            let name = tag.get("name").and_then(Value::as_str)?;
+            let description = tag
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Some((name.to_owned(), first_line(description).to_owned()))
+        })
+        .collect()
+}
+
+/// The first non-blank line of `text`, trimmed.
+pub fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+}
+
+/// The Cargo feature that enables a service (an API tag): `Incidents V2` →
+/// `incidents-v2`, `Follow-ups V2` → `follow-ups-v2`. Also the service's
+/// command on the command line.
+pub fn service_feature(tag: &str) -> String {
+    let mut feature = String::new();
+    for c in tag.chars() {
+        if c.is_ascii_alphanumeric() {
+            feature.push(c.to_ascii_lowercase());
+        } else if !feature.is_empty() && !feature.ends_with('-') {
+            feature.push('-');
+        }
+    }
+    feature.trim_end_matches('-').to_owned()
+}
+
+/// The name progenitor gives the method of an operationId (and the setter
+/// of a parameter). Mirrors `progenitor_impl::util::sanitize(..,
+/// Case::Snake)`, which is private; the unit tests pin its behaviour.
+pub fn method_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned = operation_id
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-");
+    let out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => "x".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
+    }
+}
+
+/// `"Catalog V2#ListEntries"` → `("Catalog", 2, "ListEntries")`.
+pub fn split_versioned_id(id: &str) -> Option<(&str, u32, &str)> {
+    let (tag, action) = id.split_once('#')?;
+    let (service, version) = tag.rsplit_once(" V")?;
+    Some((service, version.parse().ok()?, action))
+}
+
+/// The operation that replaces a deprecated one: the same action in the
+/// highest later version of the same service that is not itself
+/// deprecated. `ops` is `(operationId, deprecated)` of every operation.
+pub fn replacement<'a>(id: &str, ops: &[(&'a str, bool)]) -> Option<&'a str> {
+    let (service, version, action) = split_versioned_id(id)?;
+    ops.iter()
+        .filter(|(_, deprecated)| !deprecated)
+        .filter_map(|(other, _)| {
+            let (s, v, a) = split_versioned_id(other)?;
+            (s == service && v > version && a == action).then_some((v, *other))
+        })
+        .max_by_key(|(v, _)| *v)
+        .map(|(_, other)| other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn method_names_follow_progenitor() {
+        assert_eq!(method_name("Incidents V2#List"), "incidents_v2_list");
+        assert_eq!(method_name("Heartbeat V2#Ping#1"), "heartbeat_v2_ping_1");
+        assert_eq!(
+            method_name("IP Allowlists V1#Show"),
+            "ip_allowlists_v1_show"
+        );
+        assert_eq!(
+            method_name("Catalog V3#ListEntries"),
+            "catalog_v3_list_entries"
+        );
+        assert_eq!(method_name("page_size"), "page_size");
+        assert_eq!(method_name("2fa"), "_2fa");
+        assert_eq!(method_name(""), "x");
+        assert_eq!(method_name("it's"), "its");
+    }
+
+    #[test]
+    fn service_features_are_kebab_case() {
+        assert_eq!(service_feature("Incidents V2"), "incidents-v2");
+        assert_eq!(service_feature("Follow-ups V2"), "follow-ups-v2");
+        assert_eq!(service_feature("  Status Pages V1 "), "status-pages-v1");
+    }
+
+    #[test]
+    fn versioned_ids_and_replacements() {
+        assert_eq!(
+            split_versioned_id("Catalog V2#ListEntries"),
+            Some(("Catalog", 2, "ListEntries"))
+        );
+        assert_eq!(split_versioned_id("Utilities#Identity"), None);
+        let ops = [
+            ("Catalog V2#ListEntries", true),
+            ("Catalog V3#ListEntries", false),
+            ("Catalog V4#ListEntries", true),
+            ("Catalog V3#ShowEntry", false),
+        ];
+        assert_eq!(
+            replacement("Catalog V2#ListEntries", &ops),
+            Some("Catalog V3#ListEntries")
+        );
+        assert_eq!(replacement("Catalog V3#ShowEntry", &ops), None);
+    }
+
+    #[test]
+    fn resolve_follows_chains_and_stops_on_cycles() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"$ref": "#/components/schemas/C"},
+            "C": {"type": "string"},
+            "X": {"$ref": "#/components/schemas/Y"},
+            "Y": {"$ref": "#/components/schemas/X"},
+        }}});
+        let a = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(resolve(&spec, &a), &json!({"type": "string"}));
+        let x = json!({"$ref": "#/components/schemas/X"});
+        assert!(resolve(&spec, &x).get("$ref").is_some());
+        let missing = json!({"$ref": "#/components/schemas/Nope"});
+        assert_eq!(resolve(&spec, &missing), &missing);
+    }
+
+    #[test]
+    fn path_level_parameters_apply_and_are_overridden() {
+        let spec = json!({"paths": {"/v1/things/{id}": {
+            "parameters": [
+                {"name": "id", "in": "path", "schema": {"type": "string"}},
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+            ],
+            "get": {"operationId": "Things V1#Show", "parameters": [
+                {"name": "q", "in": "query", "required": true, "schema": {"type": "integer"}},
+                {"name": "status", "in": "query", "schema": {"type": "object"}},
+                {"name": "custom_field", "in": "query", "style": "deepObject",
+                 "schema": {"type": "object", "additionalProperties": {"type": "object"}}},
+            ]},
+        }}});
+        let ops = operation_refs(&spec);
+        let params = parameters(&spec, &ops[0]);
+        let summary: Vec<(&str, &str, bool, &str, ParamStyle)> = params
+            .iter()
+            .map(|p| (p.name, p.location, p.required, p.json_type(), p.style))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("id", "path", true, "string", ParamStyle::Plain),
+                ("q", "query", true, "integer", ParamStyle::Plain),
+                ("status", "query", false, "object", ParamStyle::DeepObject),
+                (
+                    "custom_field",
+                    "query",
+                    false,
+                    "object",
+                    ParamStyle::KeyedDeepObject
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_success_takes_any_2xx() {
+        let op = json!({"responses": {
+            "201": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "204": {},
+        }});
+        assert_eq!(json_success(&op).map(|(code, _)| code), Some("201"));
+        assert_eq!(json_success(&json!({"responses": {"204": {}}})), None);
+    }
+}
