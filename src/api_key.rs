@@ -10,6 +10,10 @@ use crate::Error;
 /// reads the API key from.
 pub const API_KEY_ENV: &str = "INCIDENT_IO_API_KEY";
 
+/// The variable read when [`API_KEY_ENV`] is unset or empty: the name
+/// incident.io's own tools use, so a key exported for them works here too.
+pub const API_KEY_ENV_FALLBACK: &str = "INCIDENT_API_KEY";
+
 /// An incident.io API key.
 ///
 /// A key grants whatever roles it was created with, for the whole
@@ -39,11 +43,20 @@ impl ApiKey {
         }
     }
 
-    /// Reads the key from [`API_KEY_ENV`], failing with an error that names
-    /// the variable when it is unset, empty or not Unicode: the most common
-    /// first-run mistake deserves a message that says how to fix it.
+    /// Reads the key from [`API_KEY_ENV`], else [`API_KEY_ENV_FALLBACK`],
+    /// failing with an error that names the variable when it is unset,
+    /// empty or not Unicode: the most common first-run mistake deserves a
+    /// message that says how to fix it.
     pub fn from_env() -> Result<Self, Error> {
-        match std::env::var(API_KEY_ENV) {
+        let primary = std::env::var(API_KEY_ENV);
+        let primary_usable = matches!(&primary, Ok(v) if !v.trim().is_empty());
+        if !primary_usable
+            && let Ok(value) = std::env::var(API_KEY_ENV_FALLBACK)
+            && !value.trim().is_empty()
+        {
+            return Ok(ApiKey::new(value));
+        }
+        match primary {
             Ok(value) if !value.trim().is_empty() => Ok(ApiKey::new(value)),
             Ok(_) => Err(Error::InvalidArgument(format!(
                 "the environment variable {API_KEY_ENV} is empty; set it to an incident.io API key"
@@ -56,6 +69,32 @@ impl ApiKey {
                 "the environment variable {API_KEY_ENV} is not valid Unicode"
             ))),
         }
+    }
+
+    /// Reads the key from a file (a secret mounted by an orchestrator, say):
+    /// surrounding whitespace dropped; an unreadable or empty file is an
+    /// error that names the path, never the content.
+    ///
+    /// ```no_run
+    /// let key = incidentio::ApiKey::from_file("/run/secrets/incident-io")?;
+    /// let client = incidentio::Client::builder().api_key(key).build()?;
+    /// # Ok::<(), incidentio::Error>(())
+    /// ```
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::InvalidArgument(format!(
+                "cannot read the API key file {}: {e}",
+                path.display()
+            ))
+        })?;
+        if text.trim().is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "the API key file {} is empty",
+                path.display()
+            )));
+        }
+        Ok(ApiKey::new(text))
     }
 
     /// The `Authorization` header value, marked sensitive. The error never

@@ -73,6 +73,11 @@ impl Runtime {
         }
     }
 
+    /// The user agent every request carries (for a request preview).
+    pub(crate) fn user_agent(&self) -> &HeaderValue {
+        &self.shared.user_agent
+    }
+
     /// The most recent rate-limit reading of any response to this client or
     /// its clones.
     pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {

@@ -23,12 +23,13 @@ pub mod pagination;
 mod path_template;
 mod ratelimit;
 mod raw;
+mod raw_pages;
 mod retry;
 pub mod tolerant;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
-pub use api_key::{API_KEY_ENV, ApiKey};
+pub use api_key::{API_KEY_ENV, API_KEY_ENV_FALLBACK, ApiKey};
 pub use body::DEFAULT_MAX_BODY_SIZE;
 pub use client::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, http_client_builder,
@@ -38,7 +39,8 @@ pub use generated::*;
 pub use operation::Operation;
 pub use pacing::Pacing;
 pub use ratelimit::{RateLimit, RateLimitPolicy, ResponseExt};
-pub use raw::{RawRequest, RawResponse};
+pub use raw::{RawRequest, RawResponse, RequestPreview};
+pub use raw_pages::{RawList, RawPage};
 /// The HTTP method of a [`Client::request`]: re-exported from reqwest so a
 /// raw request needs no extra dependency.
 pub use reqwest::Method;

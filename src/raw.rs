@@ -13,6 +13,9 @@
 //! [`Error::InvalidArgument`] before anything is sent, so the key never
 //! travels to another host.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use bytes::Bytes;
 use progenitor_client::ClientInfo;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
@@ -25,7 +28,7 @@ use crate::hooks::Call;
 use crate::path_template::Template;
 
 /// The name a raw request's errors give as their operation.
-const RAW_OPERATION: &str = "request";
+pub(crate) const RAW_OPERATION: &str = "request";
 
 impl crate::Client {
     /// A request to `path` (relative to the base URL, such as
@@ -47,7 +50,7 @@ impl crate::Client {
     /// ```
     pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
         RawRequest {
-            client: self,
+            client: Cow::Borrowed(self),
             method,
             path: path.to_owned(),
             query: Vec::new(),
@@ -64,18 +67,66 @@ impl crate::Client {
 /// Problems with the parts (an invalid header, a body that does not
 /// serialise, a path that leaves the base URL) are reported by `send` as
 /// [`Error::InvalidArgument`], before anything is sent.
-#[derive(Debug)]
+///
+/// Its `Debug` shows the value of a header that may carry a credential
+/// (`Authorization`, a cookie, anything named like a token, key or
+/// secret) as `****`.
+#[derive(Clone)]
 #[must_use = "a request does nothing until sent"]
 pub struct RawRequest<'a> {
-    client: &'a crate::Client,
-    method: Method,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Option<Result<Vec<u8>, String>>,
+    // Borrowed from `Client::request`; owned (a cheap clone: the client is
+    // reference-counted) when a prefetched page request must outlive it.
+    pub(crate) client: Cow<'a, crate::Client>,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Result<Bytes, String>>,
 }
 
-impl RawRequest<'_> {
+impl fmt::Debug for RawRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), shown_header_value(name, value)))
+            .collect();
+        f.debug_struct("RawRequest")
+            .field("client", &self.client)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| b.as_ref().map(Bytes::len)),
+            )
+            .finish()
+    }
+}
+
+/// What a `Debug` or a preview shows of a header's value: `****` for one
+/// that may be a credential.
+pub(crate) fn shown_header_value<'v>(name: &str, value: &'v str) -> &'v str {
+    if is_sensitive_header(name) {
+        "****"
+    } else {
+        value
+    }
+}
+
+/// Whether a header may carry a credential.
+fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+    ) || ["token", "secret", "key", "password", "signature", "auth"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+impl<'a> RawRequest<'a> {
     /// Adds a query pair; pairs are sent in the order added, and a name may
     /// repeat (`status[one_of]=a&status[one_of]=b`).
     ///
@@ -125,8 +176,90 @@ impl RawRequest<'_> {
     /// # Ok(()) }
     /// ```
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(Bytes::from)
+                .map_err(|e| e.to_string()),
+        );
         self
+    }
+
+    /// Adds the query pairs of a deepObject filter parameter
+    /// (`name[one_of]=A&name[one_of]=B`), encoded as the generated builders
+    /// encode it.
+    ///
+    /// ```no_run
+    /// use incidentio::filter::Filter;
+    ///
+    /// # async fn run(client: incidentio::Client) -> Result<(), incidentio::Error> {
+    /// let live = client
+    ///     .request(incidentio::Method::GET, "/v2/incidents")
+    ///     .filter("status_category", &Filter::one_of(["live"]))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn filter(mut self, name: &str, filter: &crate::filter::Filter) -> Self {
+        self.query.extend(
+            filter
+                .query_pairs(name)
+                .map(|(key, value)| (key, value.to_owned())),
+        );
+        self
+    }
+
+    /// What [`send`](RawRequest::send) would send, for a dry run: method,
+    /// URL, the headers the client adds (the key masked, the real user
+    /// agent) and the body. Fails as `send` would for a path that is not
+    /// relative to the base URL.
+    ///
+    /// ```no_run
+    /// # fn run(client: incidentio::Client) -> Result<(), incidentio::Error> {
+    /// let preview = client
+    ///     .request(incidentio::Method::POST, "/v2/incidents")
+    ///     .json(&serde_json::json!({"name": "db"}))
+    ///     .preview()?;
+    /// println!("{preview}");
+    /// # Ok(()) }
+    /// ```
+    pub fn preview(&self) -> Result<RequestPreview, Error> {
+        let mut headers = vec![
+            ("Authorization".to_owned(), "Bearer ****".to_owned()),
+            (
+                "User-Agent".to_owned(),
+                String::from_utf8_lossy(self.client.inner().user_agent().as_bytes()).into_owned(),
+            ),
+        ];
+        let own_authorization = self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+        if own_authorization {
+            headers.remove(0);
+        }
+        headers.extend(
+            self.headers
+                .iter()
+                .map(|(n, v)| (n.clone(), shown_header_value(n, v).to_owned())),
+        );
+        let body = match &self.body {
+            None => None,
+            Some(Ok(bytes)) => {
+                headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+                Some(serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null))
+            }
+            Some(Err(e)) => {
+                return Err(Error::InvalidArgument(format!(
+                    "the request body does not serialise: {e}"
+                )));
+            }
+        };
+        Ok(RequestPreview {
+            method: self.method.clone(),
+            url: self.url()?,
+            headers,
+            body,
+        })
     }
 
     /// The URL the request would go to (base URL, path and query), for a
@@ -230,6 +363,36 @@ impl RawRequest<'_> {
     /// ```
     pub async fn send_as<T: DeserializeOwned>(self) -> Result<T, Error> {
         self.send().await?.json()
+    }
+}
+
+/// A request as [`RawRequest::preview`] shows it; `Display` writes it the
+/// way HTTP would (request line, headers, a blank line, the body as
+/// indented JSON), with credentials masked.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestPreview {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: Url,
+    /// The headers sent, credentials masked (`Bearer ****`).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<serde_json::Value>,
+}
+
+impl fmt::Display for RequestPreview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            let text = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
+            writeln!(f, "\n{text}")?;
+        }
+        Ok(())
     }
 }
 

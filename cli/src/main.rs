@@ -1,27 +1,27 @@
 //! `incidentio`: every operation of the incident.io API as a command,
-//! built at run time from the operation table `build.rs` derives from the
-//! spec (see `table.rs`).
+//! built at run time from the library's operation catalog (see
+//! `table.rs`). Requests, pages, filters, the key and dry runs go through
+//! the library too: the CLI adds names, flags and output.
 
 mod body;
 mod error;
 mod output;
+mod schema;
 mod send;
 mod table;
 mod verbose;
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures_util::StreamExt;
+use incidentio::filter::Filter;
 use serde_json::{Value, json};
 
 use error::{CliError, EXIT_OK};
 use output::{Mode, Printer};
 use send::{Request, Sender};
 use table::{Op, Param, table};
-
-/// The environment variables the API key is read from, in order.
-const KEY_VARS: [&str; 2] = ["INCIDENT_IO_API_KEY", "INCIDENT_API_KEY"];
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -110,28 +110,13 @@ fn cli() -> Command {
             continue;
         }
         let mut cmd = Command::new(service.clone())
-            .about(about.clone())
             .subcommand_required(true)
             .arg_required_else_help(true);
-        for op in table().operations.iter().filter(|o| &o.service == service) {
-            cmd = cmd.subcommand(op_command(op));
+        // A service the spec's tag list does not describe has no about.
+        if !about.is_empty() {
+            cmd = cmd.about(about.clone());
         }
-        root = root.subcommand(cmd);
-    }
-    // Services the spec's tag list does not describe.
-    let named: HashSet<&str> = table().services.keys().map(String::as_str).collect();
-    let mut extra: Vec<&str> = table()
-        .operations
-        .iter()
-        .map(|o| o.service.as_str())
-        .filter(|s| !named.contains(s))
-        .collect();
-    extra.dedup();
-    for service in extra {
-        let mut cmd = Command::new(service.to_owned())
-            .subcommand_required(true)
-            .arg_required_else_help(true);
-        for op in table().operations.iter().filter(|o| o.service == service) {
+        for op in table().operations.iter().filter(|o| &o.service == service) {
             cmd = cmd.subcommand(op_command(op));
         }
         root = root.subcommand(cmd);
@@ -457,7 +442,7 @@ fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError> {
             continue;
         }
         for value in values {
-            query.push(query_pair(param, &value)?);
+            query.extend(query_pairs(param, &value)?);
         }
     }
     let body = match &op.body {
@@ -475,21 +460,20 @@ fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError> {
             }
             let mut generated = None;
             if let Some(body) = &mut body {
-                if spec_body.idempotency_key
+                // The field the API de-duplicates this create on (the
+                // catalog's replay key): one per run, so a retry or a rerun
+                // with the printed key creates nothing twice.
+                if let Some(field) = spec_body.replay_key
                     && let Value::Object(map) = body
-                    && !map.contains_key("idempotency_key")
+                    && !map.contains_key(field)
                 {
-                    generated = Some(body::uuid_v4());
-                    map.insert(
-                        "idempotency_key".into(),
-                        Value::String(generated.clone().unwrap_or_default()),
-                    );
+                    let key = body::uuid_v4();
+                    map.insert(field.into(), Value::String(key.clone()));
+                    generated = Some((field, key));
                 }
                 body::validate(body, &spec_body.schema, "")?;
-                if let Some(key) = &generated {
-                    eprintln!(
-                        "idempotency_key: {key} (rerun with --field idempotency_key={key} to retry safely)"
-                    );
+                if let Some((field, key)) = &generated {
+                    eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
                 }
             }
             body
@@ -503,10 +487,11 @@ fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError> {
     })
 }
 
-/// One query pair of a flag value; deepObject filters per `Filter`.
-fn query_pair(param: &Param, value: &str) -> Result<(String, String), CliError> {
+/// The query pairs of a flag value; deepObject filters encoded by the
+/// library's `Filter`, as the generated builders encode them.
+fn query_pairs(param: &Param, value: &str) -> Result<Vec<(String, String)>, CliError> {
     let flag = flag_name(param);
-    match param.deep {
+    let filter = match param.deep {
         1 => {
             let (op, v) = value
                 .split_once('=')
@@ -516,7 +501,7 @@ fn query_pair(param: &Param, value: &str) -> Result<(String, String), CliError> 
                         "--{flag} {value}: expected OP=VALUE, such as `one_of=X`"
                     ))
                 })?;
-            Ok((format!("{}[{op}]", param.name), v.to_owned()))
+            Filter::operator(op, [v])
         }
         2 => {
             let bad = || {
@@ -532,10 +517,14 @@ fn query_pair(param: &Param, value: &str) -> Result<(String, String), CliError> 
                 .split_once('=')
                 .filter(|(op, _)| !op.is_empty())
                 .ok_or_else(bad)?;
-            Ok((format!("{}[{key}][{op}]", param.name), v.to_owned()))
+            Filter::keyed(key, Filter::operator(op, [v]))
         }
-        _ => Ok((param.name.clone(), value.to_owned())),
-    }
+        _ => return Ok(vec![(param.name.clone(), value.to_owned())]),
+    };
+    Ok(filter
+        .query_pairs(&param.name)
+        .map(|(name, value)| (name, value.to_owned()))
+        .collect())
 }
 
 /// Percent-encodes a path segment (everything but RFC 3986 unreserved).
@@ -585,27 +574,24 @@ fn api_request(args: &ArgMatches) -> Result<Request, CliError> {
     })
 }
 
-/// The API key: the file, else the environment.
-fn api_key(matches: &ArgMatches) -> Result<String, CliError> {
+/// The API key, looked up by the library: the file, else the environment
+/// (`INCIDENT_IO_API_KEY`, then `INCIDENT_API_KEY`).
+fn api_key(matches: &ArgMatches) -> Result<incidentio::ApiKey, CliError> {
     if let Some(path) = matches.get_one::<String>("api-key-file") {
-        let key = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read --api-key-file {path}: {e}")))?;
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(CliError::usage(format!("--api-key-file {path} is empty")));
-        }
-        return Ok(key.to_owned());
+        return incidentio::ApiKey::from_file(path).map_err(|e| match e {
+            incidentio::Error::InvalidArgument(message) => {
+                CliError::usage(format!("--api-key-file: {message}"))
+            }
+            other => CliError::Api(other),
+        });
     }
-    for var in KEY_VARS {
-        if let Ok(key) = std::env::var(var)
-            && !key.trim().is_empty()
-        {
-            return Ok(key.trim().to_owned());
-        }
-    }
-    Err(CliError::usage(
-        "no API key: set INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or pass --api-key-file PATH (or use --mock)",
-    ))
+    incidentio::ApiKey::from_env().map_err(|_| {
+        CliError::usage(format!(
+            "no API key: set {} (or {}), or pass --api-key-file PATH (or use --mock)",
+            incidentio::API_KEY_ENV,
+            incidentio::API_KEY_ENV_FALLBACK
+        ))
+    })
 }
 
 /// The sender, and the mock it talks to (kept alive) with `--mock`. A dry
@@ -629,7 +615,7 @@ async fn sender(
     } else {
         let key = match api_key(matches) {
             Ok(key) => key,
-            Err(_) if dry_run => "dry-run".to_owned(),
+            Err(_) if dry_run => incidentio::ApiKey::new("dry-run"),
             Err(e) => return Err(e),
         };
         let base = matches
@@ -652,19 +638,10 @@ async fn sender(
     Ok((Sender::new(client), mock))
 }
 
+/// `--dry-run`: the library's preview of the request (key masked, the
+/// user agent it really sends).
 fn dry_run(sender: &Sender, request: &Request) -> Result<String, CliError> {
-    let mut text = format!("{} {}\n", request.method, sender.url(request)?);
-    text.push_str("Authorization: Bearer ****\n");
-    text.push_str(&format!(
-        "User-Agent: incidentio-cli/{} incidentio-rust\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    if let Some(body) = &request.body {
-        text.push_str("Content-Type: application/json\n\n");
-        text.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
-        text.push('\n');
-    }
-    Ok(text)
+    Ok(sender.preview(request)?.to_string())
 }
 
 /// `--all`: every page, items streamed as they arrive; `--limit` stops
@@ -684,85 +661,36 @@ async fn walk_pages(
 
 async fn walk(
     sender: &Sender,
-    mut request: Request,
+    request: Request,
     items: Option<String>,
     limit: Option<u64>,
     printer: &mut Printer,
 ) -> Result<(), CliError> {
-    let mut seen = HashSet::new();
-    let mut count = 0u64;
-    let start: Option<String> = request
-        .query
-        .iter()
-        .find(|(k, _)| k == "after")
-        .map(|(_, v)| v.clone());
-    request.query.retain(|(k, _)| k != "after");
-    if let Some(start) = &start {
-        seen.insert(start.clone());
+    if limit == Some(0) {
+        return Ok(());
     }
-    let mut cursor = start;
-    let base_query = request.query.clone();
-    'pages: loop {
+    // The library's walk: its repeated-cursor guard, retries and pacing per
+    // page; one page in memory at a time.
+    let mut pages = sender.pages(&request, items)?;
+    let mut count = 0u64;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        if page.items.is_empty() {
+            break;
+        }
+        for item in &page.items {
+            if limit.is_some_and(|l| count >= l) {
+                return printer.flush().map_err(Into::into);
+            }
+            printer.item(item)?;
+            count += 1;
+        }
+        printer.flush()?;
         if limit.is_some_and(|l| count >= l) {
             break;
         }
-        request.query = base_query.clone();
-        if let Some(c) = &cursor {
-            request.query.push(("after".into(), c.clone()));
-        }
-        let response = sender.send(&request).await?;
-        let mut page: Value = serde_json::from_slice(&response.body)
-            .map_err(|e| CliError::Decode(format!("the page is not JSON: {e}")))?;
-        let name = match &items {
-            Some(n) => n.clone(),
-            None => page_items_name(&page).ok_or_else(|| {
-                CliError::Decode("--all: the response has no single list of items".into())
-            })?,
-        };
-        drop(response);
-        // Taken out of the page, not copied: about one page in memory.
-        let list = match page.get_mut(&name).map(Value::take) {
-            Some(Value::Array(list)) => list,
-            _ => Vec::new(),
-        };
-        if list.is_empty() {
-            break;
-        }
-        for item in &list {
-            printer.item(item)?;
-            count += 1;
-            if limit.is_some_and(|l| count >= l) {
-                break 'pages;
-            }
-        }
-        printer.flush()?;
-        let next = page
-            .pointer("/pagination_meta/after")
-            .and_then(Value::as_str)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned);
-        match next {
-            None => break,
-            Some(next) if !seen.insert(next.clone()) => {
-                return Err(CliError::Api(incidentio::Error::RepeatedCursor {
-                    operation: "incidentio-cli --all",
-                    cursor: next,
-                }));
-            }
-            Some(next) => cursor = Some(next),
-        }
     }
     Ok(())
-}
-
-/// The one array property of a page besides `pagination_meta`.
-fn page_items_name(page: &Value) -> Option<String> {
-    let map = page.as_object()?;
-    let mut arrays = map
-        .iter()
-        .filter(|(k, v)| *k != "pagination_meta" && v.is_array());
-    let (name, _) = arrays.next()?;
-    arrays.next().is_none().then(|| name.clone())
 }
 
 /// `describe`: the table as JSON.
@@ -811,6 +739,9 @@ fn describe_op(op: &Op) -> Value {
         "service": op.service,
         "action": op.action,
         "operation_id": op.id,
+        "method_name": op.info.operation.method_name,
+        "feature": op.info.feature,
+        "response_type": op.info.response_type,
         "method": op.method,
         "path": op.path,
         "summary": op.summary,
@@ -823,7 +754,9 @@ fn describe_op(op: &Op) -> Value {
         "body": op.body.as_ref().map(|b| json!({
             "required": b.required,
             "schema": b.schema,
-            "idempotency_key": b.idempotency_key,
+            "json_schema": b.json_schema,
+            "idempotency_key": b.replay_key == Some("idempotency_key"),
+            "replay_key": b.replay_key,
             "example": b.example,
             "flags": ["--input FILE", "--field KEY=VALUE", "--field KEY:=JSON"],
         })),

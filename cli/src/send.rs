@@ -53,9 +53,19 @@ impl Sender {
         Ok(raw)
     }
 
-    /// The full URL the request would go to, with its query.
-    pub fn url(&self, request: &Request) -> Result<String, CliError> {
-        Ok(self.raw(request)?.url()?.to_string())
+    /// What the library would send for `request` (key masked).
+    pub fn preview(&self, request: &Request) -> Result<incidentio::RequestPreview, CliError> {
+        Ok(self.raw(request)?.preview()?)
+    }
+
+    /// The pages of a list `request`, walked by the library; `items` names
+    /// the page's array (else its one array besides `pagination_meta`).
+    pub fn pages(
+        &self,
+        request: &Request,
+        items: Option<String>,
+    ) -> Result<incidentio::pagination::PageStream<'_, Value>, CliError> {
+        Ok(self.raw(request)?.paginate(items).pages())
     }
 
     /// Sends `request`; a non-2xx status is an API error.

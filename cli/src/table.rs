@@ -1,14 +1,20 @@
-//! The operation table `build.rs` derives from the spec, parsed at start-up.
+//! The commands, as the CLI arranges them: one per operation of the
+//! library's operation catalog (`incidentio::catalog`), named for people
+//! (`incidents-v2 list`). Everything about an operation (parameters, body,
+//! pagination, replay key, deprecation) comes from the catalog: the CLI has
+//! no reading of the spec of its own.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use incidentio::catalog::{self, OperationInfo, ParamStyle};
 use serde_json::Value;
+
+use crate::schema::simplify;
 
 /// The whole table: one entry per operation, and the services' one-line
 /// descriptions.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Table {
     /// Service command name → the first line of its tag's description.
     pub services: BTreeMap<String, String>,
@@ -16,9 +22,11 @@ pub struct Table {
     pub operations: Vec<Op>,
 }
 
-/// One operation of the spec.
-#[derive(Debug, Deserialize)]
+/// One operation, as a command.
+#[derive(Debug)]
 pub struct Op {
+    /// The catalog's entry.
+    pub info: &'static OperationInfo,
     /// The spec's operationId, such as `Incidents V2#List`.
     pub id: String,
     /// The service command, such as `incidents-v2`.
@@ -48,40 +56,40 @@ pub struct Op {
 }
 
 /// One path or query parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Param {
     /// The wire name, such as `status_category`.
     pub name: String,
     /// `path` or `query`.
-    #[serde(rename = "in")]
     pub location: String,
     /// The JSON type of the value.
-    #[serde(rename = "type")]
     pub kind: String,
     /// Whether it must be given.
     pub required: bool,
     /// The allowed values, if the spec lists them.
-    #[serde(rename = "enum")]
     pub enum_values: Option<Vec<Value>>,
     /// The spec's description.
     pub description: String,
     /// 0: a plain value; 1: a deepObject operator filter (`name[op]=v`);
     /// 2: a filter keyed by an ID (`name[id][op]=v`).
     pub deep: u8,
-    /// The spec's example value.
+    /// The spec's example value (none for filters: it describes the object).
     pub example: Value,
 }
 
 /// A JSON request body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Body {
     /// Whether the spec requires one.
     pub required: bool,
     /// The simplified schema (`type`, `enum`, `properties`, `required`,
-    /// `items`).
+    /// `items`) the CLI validates against.
     pub schema: Value,
-    /// Whether the body has an `idempotency_key` property.
-    pub idempotency_key: bool,
+    /// The catalog's self-contained JSON Schema of the body.
+    pub json_schema: Value,
+    /// The body field the API de-duplicates a create on, if any: the CLI
+    /// generates one when it is missing.
+    pub replay_key: Option<&'static str>,
     /// The spec's example body.
     pub example: Value,
 }
@@ -105,11 +113,114 @@ impl Param {
     }
 }
 
-/// The table, parsed once.
+/// The table, built once from the catalog.
 pub fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/table.json")))
-            .expect("build.rs writes a valid table")
-    })
+    TABLE.get_or_init(build)
+}
+
+fn build() -> Table {
+    let mut operations: Vec<Op> = catalog::operations().iter().map(op).collect();
+    operations.sort_by(|a, b| (&a.service, &a.action).cmp(&(&b.service, &b.action)));
+    let services = catalog::services()
+        .iter()
+        .map(|s| (s.feature.to_owned(), s.description.to_owned()))
+        .collect();
+    Table {
+        services,
+        operations,
+    }
+}
+
+/// The command that runs the operation with id `id`, as `service action`.
+pub fn command_of(id: &str) -> Option<String> {
+    let info = catalog::by_id(id)?;
+    Some(format!("{} {}", info.feature, action_of(info.operation.id)))
+}
+
+/// The action command of an operation id: the part after the service, in
+/// kebab case (`Catalog V3#ListEntries` → `list-entries`).
+pub fn action_of(id: &str) -> String {
+    kebab_action(id.split_once('#').map_or(id, |(_, action)| action))
+}
+
+fn op(info: &'static OperationInfo) -> Op {
+    let operation = info.operation;
+    Op {
+        info,
+        id: operation.id.to_owned(),
+        service: info.feature.to_owned(),
+        action: action_of(operation.id),
+        method: operation.method.to_owned(),
+        path: operation.path.to_owned(),
+        summary: info.summary.to_owned(),
+        description: info.description.to_owned(),
+        deprecated: operation.deprecated,
+        replacement: info.replacement.and_then(command_of),
+        params: info
+            .parameters
+            .iter()
+            .map(|p| {
+                let deep = match p.style {
+                    ParamStyle::Plain => 0,
+                    ParamStyle::KeyedDeepObject => 2,
+                    _ => 1,
+                };
+                Param {
+                    name: p.name.to_owned(),
+                    location: p.location.as_str().to_owned(),
+                    kind: p.json_type.to_owned(),
+                    required: p.required,
+                    enum_values: (!p.enum_values.is_empty()).then(|| {
+                        p.enum_values
+                            .iter()
+                            .map(|v| Value::String((*v).to_owned()))
+                            .collect()
+                    }),
+                    description: p.description.to_owned(),
+                    deep,
+                    example: match (deep, p.example()) {
+                        (0, Some(example)) => example,
+                        _ => Value::Null,
+                    },
+                }
+            })
+            .collect(),
+        body: info.body.map(|b| {
+            let json_schema = b.schema();
+            Body {
+                required: b.required,
+                schema: simplify(&json_schema),
+                json_schema,
+                replay_key: info.replay_key,
+                example: b.example().unwrap_or(Value::Null),
+            }
+        }),
+        paginated: info.pagination.is_some(),
+        items: info.pagination.map(|p| p.items_field.to_owned()),
+    }
+}
+
+/// `ListEntries` → `list-entries`, `ShowIPAllowlist` → `show-ip-allowlist`.
+fn kebab_action(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let acronym_end = i > 0
+                && chars[i - 1].is_uppercase()
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if (prev_lower || acronym_end) && !out.is_empty() {
+                out.push('-');
+            }
+            out.extend(c.to_lowercase());
+        } else if c == ' ' || c == '_' {
+            out.push('-');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
