@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::client_methods;
 use crate::codegen::CodegenError;
 use crate::codegen::spec::examples::{raw_string, request_example, required_params};
-use crate::codegen::spec::method_name;
+use crate::codegen::spec::{OperationRef, method_name};
 
 /// **Why:** progenitor documents every `Client` method with an example marked
 /// `ignore` that calls every setter with a variable nobody defined
@@ -28,16 +28,11 @@ use crate::codegen::spec::method_name;
 /// required parameter has no example keeps progenitor's block (none today).
 /// Returns the number of examples replaced.
 pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usize, CodegenError> {
-    let ops: std::collections::BTreeMap<String, &Value> = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(crate::codegen::spec::operations)
-        .filter_map(|(_, _, op)| {
-            let id = op.get("operationId")?.as_str()?;
-            Some((method_name(id), op))
-        })
-        .collect();
+    let ops: std::collections::BTreeMap<String, OperationRef<'_>> =
+        crate::codegen::spec::operation_refs(spec)
+            .into_iter()
+            .map(|op| (method_name(op.id()), op))
+            .collect();
     let mut replaced = 0;
     for method in client_methods(file) {
         let name = method.sig.ident.to_string();
@@ -45,10 +40,10 @@ pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usiz
             continue;
         };
         let deprecated = method.attrs.iter().any(|a| a.path().is_ident("deprecated"));
-        let Ok(params) = required_params(op) else {
+        let Ok(params) = required_params(spec, op) else {
             continue;
         };
-        let example = example(&name, &params, request_example(op), deprecated);
+        let example = example(&name, &params, request_example(op.op), deprecated);
         for attr in &mut method.attrs {
             let Some(doc) = doc_text(attr) else {
                 continue;

@@ -5,31 +5,23 @@
 use heck::ToPascalCase;
 use serde_json::Value;
 
-use super::method_name;
+use super::{OperationRef, method_name};
 
 /// Every required (path or query) parameter of `op` as `(setter, literal)`,
 /// the literal a Rust expression of the spec's example (also used by the
 /// doc examples, `doc_examples.rs`).
-pub fn required_params(op: &Value) -> Result<Vec<(String, String)>, String> {
+pub fn required_params(
+    spec: &Value,
+    op: &OperationRef<'_>,
+) -> Result<Vec<(String, String)>, String> {
     let mut params = Vec::new();
-    for param in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let required = param.get("required").and_then(Value::as_bool) == Some(true)
-            || param.get("in").and_then(Value::as_str) == Some("path");
-        if !required || param.get("in").and_then(Value::as_str) == Some("header") {
+    for param in super::parameters(spec, op) {
+        if !param.required || !matches!(param.location, "path" | "query") {
             continue;
         }
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let name = param.name;
         let example = param
-            .get("example")
-            .or_else(|| param.get("schema").and_then(|s| s.get("example")))
+            .example()
             .ok_or_else(|| format!("no example for required parameter `{name}`"))?;
         let literal = match example {
             Value::String(s) => format!("{s:?}"),

@@ -6,6 +6,11 @@ use serde_json::Value;
 
 use crate::common::{code, run, spec_operation_ids, stdout};
 
+// The second reading the library's tests use too.
+#[path = "../../../tests/it/common/reading.rs"]
+mod reading;
+use reading::{Takes, required_of};
+
 #[test]
 fn describe_has_one_entry_per_spec_operation() {
     let out = run(&["describe"]);
@@ -95,4 +100,45 @@ fn table_and_ndjson_output() {
         let item: Value = serde_json::from_str(line).expect("one JSON value per line");
         assert!(item["id"].is_string());
     }
+}
+
+#[test]
+fn describe_agrees_with_a_second_reading_of_the_spec() {
+    let all: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("JSON");
+    let expected = reading::read(&crate::common::spec());
+    let mut compared = 0;
+    for op in all.as_array().expect("an array") {
+        let id = op["operation_id"].as_str().expect("operation_id");
+        let mut params: Vec<(String, String, bool, Vec<String>)> = op["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().expect("name").to_owned(),
+                    p["in"].as_str().expect("in").to_owned(),
+                    p["required"].as_bool().expect("required"),
+                    p["enum"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|v| v.as_str().expect("string enum").to_owned())
+                        .collect(),
+                )
+            })
+            .collect();
+        params.sort();
+        let body_required =
+            (!op["body"].is_null()).then(|| required_of(&op["body"]["json_schema"]));
+        assert_eq!(
+            Some(&Takes {
+                params,
+                body_required
+            }),
+            expected.get(id),
+            "{id}"
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, expected.len());
 }

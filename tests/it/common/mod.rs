@@ -4,6 +4,7 @@
 
 pub mod fuzz;
 pub mod raw_http;
+pub mod reading;
 pub mod spec;
 pub mod typed;
 
