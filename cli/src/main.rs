@@ -471,7 +471,7 @@ fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError> {
                     map.insert(field.into(), Value::String(key.clone()));
                     generated = Some((field, key));
                 }
-                body::validate(body, &spec_body.schema, "")?;
+                body::validate(body, &spec_body.schema(), "")?;
                 if let Some((field, key)) = &generated {
                     eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
                 }
@@ -730,7 +730,7 @@ fn describe_op(op: &Op) -> Value {
                 "description": p.description,
                 "syntax": match p.deep { 1 => Some("OP=VALUE"), 2 => Some("ID:OP=VALUE"), _ => None },
                 "repeatable": p.deep != 0 || p.kind == "array",
-                "example": p.example,
+                "example": p.example(),
             })
         })
         .collect();
@@ -753,11 +753,11 @@ fn describe_op(op: &Op) -> Value {
         "parameters": params,
         "body": op.body.as_ref().map(|b| json!({
             "required": b.required,
-            "schema": b.schema,
-            "json_schema": b.json_schema,
+            "schema": b.schema(),
+            "json_schema": b.json_schema(),
             "idempotency_key": b.replay_key == Some("idempotency_key"),
             "replay_key": b.replay_key,
-            "example": b.example,
+            "example": b.example(),
             "flags": ["--input FILE", "--field KEY=VALUE", "--field KEY:=JSON"],
         })),
     })

@@ -73,31 +73,55 @@ pub struct Param {
     /// 0: a plain value; 1: a deepObject operator filter (`name[op]=v`);
     /// 2: a filter keyed by an ID (`name[id][op]=v`).
     pub deep: u8,
-    /// The spec's example value (none for filters: it describes the object).
-    pub example: Value,
+    /// The catalog's parameter (its example is parsed only when asked).
+    pub info: &'static catalog::Parameter,
 }
 
-/// A JSON request body.
+/// A JSON request body. Its schema and example are parsed from the catalog
+/// only when a command needs them (to check a body, or for `describe`), so
+/// start-up does not parse every operation's schema.
 #[derive(Debug)]
 pub struct Body {
     /// Whether the spec requires one.
     pub required: bool,
-    /// The simplified schema (`type`, `enum`, `properties`, `required`,
-    /// `items`) the CLI validates against.
-    pub schema: Value,
-    /// The catalog's self-contained JSON Schema of the body.
-    pub json_schema: Value,
     /// The body field the API de-duplicates a create on, if any: the CLI
     /// generates one when it is missing.
     pub replay_key: Option<&'static str>,
+    /// The catalog's body.
+    pub info: catalog::RequestBody,
+}
+
+impl Body {
+    /// The catalog's self-contained JSON Schema of the body.
+    pub fn json_schema(&self) -> Value {
+        self.info.schema()
+    }
+
+    /// The simplified schema (`type`, `enum`, `properties`, `required`,
+    /// `items`) the CLI validates against.
+    pub fn schema(&self) -> Value {
+        simplify(&self.json_schema())
+    }
+
     /// The spec's example body.
-    pub example: Value,
+    pub fn example(&self) -> Value {
+        self.info.example().unwrap_or(Value::Null)
+    }
 }
 
 impl Param {
     /// The flag name, such as `status-category`.
     pub fn flag(&self) -> String {
         self.name.replace('_', "-")
+    }
+
+    /// The spec's example value (none for filters: it describes the
+    /// object).
+    pub fn example(&self) -> Value {
+        match (self.deep, self.info.example()) {
+            (0, Some(example)) => example,
+            _ => Value::Null,
+        }
     }
 
     /// The enum values as strings.
@@ -179,22 +203,14 @@ fn op(info: &'static OperationInfo) -> Op {
                     }),
                     description: p.description.to_owned(),
                     deep,
-                    example: match (deep, p.example()) {
-                        (0, Some(example)) => example,
-                        _ => Value::Null,
-                    },
+                    info: p,
                 }
             })
             .collect(),
-        body: info.body.map(|b| {
-            let json_schema = b.schema();
-            Body {
-                required: b.required,
-                schema: simplify(&json_schema),
-                json_schema,
-                replay_key: info.replay_key,
-                example: b.example().unwrap_or(Value::Null),
-            }
+        body: info.body.map(|b| Body {
+            required: b.required,
+            replay_key: info.replay_key,
+            info: b,
         }),
         paginated: info.pagination.is_some(),
         items: info.pagination.map(|p| p.items_field.to_owned()),

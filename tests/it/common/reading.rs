@@ -85,7 +85,7 @@ pub fn read(spec: &Value) -> BTreeMap<String, Takes> {
 }
 
 /// Follows `$ref`s; a dangling one is a broken spec, so the test fails.
-fn follow<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+pub fn follow<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
     while let Some(target) = value.get("$ref").and_then(Value::as_str) {
         value = spec
             .pointer(target.trim_start_matches('#'))

@@ -52,16 +52,9 @@ pub fn json_success(op: &Value) -> Option<(&Value, Option<&Value>)> {
         })
 }
 
-/// Follows `$ref` chains to the schema they name.
-pub fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        let pointer = target.trim_start_matches('#');
-        schema = spec
-            .pointer(pointer)
-            .unwrap_or_else(|| panic!("dangling $ref {target}"));
-    }
-    schema
-}
+/// Follows `$ref` chains to the schema they name: the tests' own resolver
+/// (the second reading's), apart from the build's.
+pub use super::reading::follow as resolve;
 
 /// A JSON pointer into an example, with the schema found there.
 pub struct Located<'a> {
