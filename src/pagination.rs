@@ -28,7 +28,7 @@
 //! # async fn run(client: incidentio::Client) -> Result<(), incidentio::Error> {
 //! let mut incidents = client
 //!     .incidents_v2_list()
-//!     .status_category(Filter::one_of(["active"]))
+//!     .status_category(Filter::one_of(["live"]))
 //!     .stream();
 //! while let Some(incident) = incidents.try_next().await? {
 //!     println!("{} {}", incident.reference, incident.name);

@@ -22,7 +22,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::future::Future;
 
 use progenitor_client::ResponseValue;
 use serde_json::Value;
@@ -159,27 +158,25 @@ impl<'a> ListRequest<'a> for RawList<'a> {
         }
     }
 
-    fn send_page(self) -> impl Future<Output = Result<ResponseValue<RawPage>, Error>> + Send + 'a {
-        async move {
-            let response = self.request.send().await?;
-            let body: Value = response.json()?;
-            let items_field = match self.items_field {
-                Some(field) => field,
-                None => only_array(&body).ok_or_else(|| Error::Decode {
-                    operation: crate::raw::RAW_OPERATION,
-                    path: ".".to_owned(),
-                    message: "the page has no single array of items besides \
-                              `pagination_meta`; name the items field"
-                        .to_owned(),
-                    body: FailedBody::new(response.body().clone()),
-                })?,
-            };
-            Ok(ResponseValue::new(
-                RawPage { body, items_field },
-                response.status(),
-                response.headers().clone(),
-            ))
-        }
+    async fn send_page(self) -> Result<ResponseValue<RawPage>, Error> {
+        let response = self.request.send().await?;
+        let body: Value = response.json()?;
+        let items_field = match self.items_field {
+            Some(field) => field,
+            None => only_array(&body).ok_or_else(|| Error::Decode {
+                operation: crate::raw::RAW_OPERATION,
+                path: ".".to_owned(),
+                message: "the page has no single array of items besides \
+                          `pagination_meta`; name the items field"
+                    .to_owned(),
+                body: FailedBody::new(response.body().clone()),
+            })?,
+        };
+        Ok(ResponseValue::new(
+            RawPage { body, items_field },
+            response.status(),
+            response.headers().clone(),
+        ))
     }
 
     fn into_page(page: RawPage) -> Page<Value> {

@@ -1,0 +1,290 @@
+//! The command tree: global flags, one command per operation of the
+//! catalog (flags from its parameters), `api`, `describe`, `completions`.
+
+use clap::{Arg, ArgAction, Command};
+
+use crate::table::{Op, Param, table};
+
+pub(crate) const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the API answered with an error status
+  2  usage error (nothing was sent)
+  3  transport error, timeout, or a response that did not decode
+
+Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PATH.
+--mock runs against the built-in mock of the API (no key, no network).";
+
+/// Flags the CLI itself defines; a spec parameter with one of these names
+/// gets a `param-` prefix.
+pub(crate) const RESERVED: [&str; 14] = [
+    "verbose",
+    "api-key-file",
+    "base-url",
+    "timeout",
+    "no-retry",
+    "mock",
+    "output",
+    "fields",
+    "dry-run",
+    "input",
+    "field",
+    "all",
+    "limit",
+    "help",
+];
+
+/// The whole command tree.
+pub(crate) fn cli() -> Command {
+    let mut root = Command::new("incidentio")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The incident.io API on the command line: every operation of the spec as a command")
+        .after_help(EXIT_CODES)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args());
+    for (service, about) in &table().services {
+        if !table().operations.iter().any(|o| &o.service == service) {
+            continue;
+        }
+        let mut cmd = Command::new(service.clone())
+            .subcommand_required(true)
+            .arg_required_else_help(true);
+        // A service the spec's tag list does not describe has no about.
+        if !about.is_empty() {
+            cmd = cmd.about(about.clone());
+        }
+        for op in table().operations.iter().filter(|o| &o.service == service) {
+            cmd = cmd.subcommand(op_command(op));
+        }
+        root = root.subcommand(cmd);
+    }
+    root.subcommand(api_command())
+        .subcommand(
+            Command::new("describe")
+                .about(
+                    "Every command and flag as JSON (method, path, parameters, body, pagination)",
+                )
+                .arg(Arg::new("service").help("Only this service"))
+                .arg(Arg::new("action").help("Only this action of the service")),
+        )
+        .subcommand(
+            Command::new("completions").about("Shell completions").arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(["bash", "zsh", "fish"]),
+            ),
+        )
+}
+
+pub(crate) fn global_args() -> Vec<Arg> {
+    let args = vec![
+        Arg::new("api-key-file")
+            .long("api-key-file")
+            .value_name("PATH")
+            .global(true)
+            .help("Read the API key from this file (default: $INCIDENT_IO_API_KEY, then $INCIDENT_API_KEY)"),
+        Arg::new("base-url")
+            .long("base-url")
+            .value_name("URL")
+            .global(true)
+            .help("The API's address (default https://api.incident.io)"),
+        Arg::new("timeout")
+            .long("timeout")
+            .value_name("SECONDS")
+            .value_parser(clap::value_parser!(f64))
+            .global(true)
+            .help("Time allowed for each attempt"),
+        Arg::new("no-retry")
+            .long("no-retry")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Do not retry failed requests"),
+        Arg::new("mock")
+            .long("mock")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Run against the built-in mock of the API (no key, no network)"),
+        Arg::new("output")
+            .long("output")
+            .short('o')
+            .value_parser(["json", "ndjson", "table"])
+            .global(true)
+            .help("Output format (default json: pretty on a terminal, compact when piped)"),
+        Arg::new("fields")
+            .long("fields")
+            .value_name("A,B.C")
+            .value_delimiter(',')
+            .global(true)
+            .help("Columns of --output table (dotted paths)"),
+        Arg::new("verbose")
+            .long("verbose")
+            .short('v')
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("The library's tracing (each request and attempt) on stderr; never the key"),
+        Arg::new("dry-run")
+            .long("dry-run")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Print the request (method, URL, headers, body) and send nothing"),
+    ];
+    args.into_iter()
+        .map(|a| a.help_heading("Global options"))
+        .collect()
+}
+
+pub(crate) fn body_args() -> Vec<Arg> {
+    vec![
+        Arg::new("input")
+            .long("input")
+            .value_name("FILE")
+            .help("The JSON request body from FILE (`-` for stdin)"),
+        Arg::new("field")
+            .long("field")
+            .short('f')
+            .value_name("KEY=VALUE")
+            .action(ArgAction::Append)
+            .help("A body field: `key=string` or `key:=<json>`; dots nest (`severity.id=…`)"),
+    ]
+}
+
+pub(crate) fn page_args() -> Vec<Arg> {
+    vec![
+        Arg::new("all")
+            .long("all")
+            .action(ArgAction::SetTrue)
+            .help("Walk every page, streaming the items"),
+        Arg::new("limit")
+            .long("limit")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u64))
+            .help("Stop after N items (walks pages as --all, fetching no more than needed)"),
+    ]
+}
+
+/// The flag of a parameter.
+pub(crate) fn flag_name(param: &Param) -> String {
+    let flag = param.flag();
+    if RESERVED.contains(&flag.as_str()) {
+        format!("param-{flag}")
+    } else {
+        flag
+    }
+}
+
+pub(crate) fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+pub(crate) fn op_command(op: &Op) -> Command {
+    let mut about = op.summary.clone();
+    if op.deprecated {
+        about = match &op.replacement {
+            Some(r) => format!("[deprecated: use `{r}`] {about}"),
+            None => format!("[deprecated] {about}"),
+        };
+    }
+    let mut long_about = format!("{about}\n\n{} {}", op.method, op.path);
+    if !op.description.trim().is_empty() {
+        long_about.push_str("\n\n");
+        long_about.push_str(op.description.trim());
+    }
+    let mut cmd = Command::new(op.action.clone())
+        .about(about)
+        .long_about(long_about);
+    for param in &op.params {
+        let (value_name, syntax) = match (param.deep, param.kind.as_str()) {
+            (1, _) => (
+                "OP=VALUE",
+                format!(
+                    " Repeatable: `--{} one_of=A --{} one_of=B` sends `{}[one_of]=A&{}[one_of]=B`.",
+                    param.flag(),
+                    param.flag(),
+                    param.name,
+                    param.name
+                ),
+            ),
+            (2, _) => (
+                "ID:OP=VALUE",
+                format!(
+                    " Repeatable: `--{} 01GB…:one_of=X` sends `{}[01GB…][one_of]=X`.",
+                    param.flag(),
+                    param.name
+                ),
+            ),
+            (_, "array") => ("VALUE", " Repeatable.".to_owned()),
+            (_, "integer") => ("INT", String::new()),
+            (_, "number") => ("NUMBER", String::new()),
+            (_, "boolean") => ("BOOL", String::new()),
+            _ => ("VALUE", String::new()),
+        };
+        let mut help = first_line(&param.description);
+        if !help.is_empty() && !help.ends_with(['.', ':', '!', '?']) {
+            help.push('.');
+        }
+        let mut arg = Arg::new(format!("p:{}", param.name))
+            .long(flag_name(param))
+            .value_name(value_name)
+            .required(param.required)
+            .help(if syntax.is_empty() {
+                help
+            } else {
+                format!("{help} [repeatable]")
+            })
+            .long_help(if param.description.trim().is_empty() {
+                syntax.trim().to_owned()
+            } else {
+                format!("{}\n{}", param.description.trim(), syntax.trim())
+            });
+        if param.deep != 0 || param.kind == "array" {
+            arg = arg.action(ArgAction::Append);
+        }
+        let values = param.enum_strings();
+        if param.deep == 0 && !values.is_empty() {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
+        } else if param.deep == 0 && param.kind == "boolean" {
+            arg = arg.value_parser(["true", "false"]);
+        } else if param.deep == 0 && param.kind == "integer" {
+            arg = arg.value_parser(clap::value_parser!(i64));
+        } else if param.deep == 0 && param.kind == "number" {
+            arg = arg.value_parser(clap::value_parser!(f64));
+        }
+        cmd = cmd.arg(arg);
+    }
+    if op.params.iter().any(|p| p.deep != 0) {
+        cmd = cmd.after_help(
+            "Filters repeat and keep their order: `--status-category one_of=live --status-category one_of=learning` \
+             sends `status_category[one_of]=live&status_category[one_of]=learning`; \
+             `--custom-field ID:one_of=X` sends `custom_field[ID][one_of]=X`.",
+        );
+    }
+    if op.body.is_some() {
+        cmd = cmd.args(body_args());
+    }
+    if op.paginated {
+        cmd = cmd.args(page_args());
+    }
+    cmd
+}
+
+pub(crate) fn api_command() -> Command {
+    Command::new("api")
+        .about("Any request, for endpoints newer than this build: `incidentio api GET /v2/incidents --query page_size=5`")
+        .arg(Arg::new("method").required(true).help("GET, POST, PUT, PATCH or DELETE"))
+        .arg(Arg::new("path").required(true).help("The path, such as /v2/incidents"))
+        .arg(
+            Arg::new("query")
+                .long("query")
+                .short('q')
+                .value_name("KEY=VALUE")
+                .action(ArgAction::Append)
+                .help("A query pair, sent as is (`status[one_of]=X` for filters)"),
+        )
+        .args(body_args())
+        .args(page_args())
+}
