@@ -15,4 +15,6 @@ mod rate_limit_headers;
 mod redaction;
 mod retries;
 mod timeouts;
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+mod tls_groups;
 mod tracing_spans;
