@@ -15,6 +15,4 @@ mod rate_limit_headers;
 mod redaction;
 mod retries;
 mod timeouts;
-#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
-mod tls_groups;
 mod tracing_spans;

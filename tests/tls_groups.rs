@@ -1,16 +1,27 @@
 //! Which key-exchange groups the client offers in its TLS handshake, read
 //! from the ClientHello by a loopback rustls `Acceptor` (no certificate:
 //! the server reads the hello and hangs up, so the request itself fails).
-//! Under the default `rustls` feature (aws-lc-rs, which also wins when
-//! `rustls-ring` is on) the post-quantum hybrid X25519MLKEM768 is offered
-//! first; under `rustls-ring` alone it is not offered at all. `.ci/run`
-//! runs this file a second time with `rustls-ring` alone.
+//! The client is the crate's own (`Client::builder()`, which sets up TLS
+//! as every user's client does). Under the default `rustls` feature
+//! (aws-lc-rs, which also wins when `rustls-ring` is on) the post-quantum
+//! hybrid X25519MLKEM768 is offered first; under `rustls-ring` alone it is
+//! not offered at all.
+//!
+//! A test binary of its own, not a module of `tests/it/`: the README's test
+//! command (`--all-features`) covers the aws-lc-rs case, and `.ci/run`
+//! builds this file a second time with `rustls-ring` and one service, which
+//! costs the TLS dependencies, a one-service crate and this small binary
+//! instead of the whole `it` binary over the full client.
+
+#![cfg(all(
+    any(feature = "rustls", feature = "rustls-ring"),
+    feature = "severities-v1"
+))]
 
 use std::io;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use crate::common::KEY;
 use incidentio::{Client, RetryPolicy};
 use rustls::NamedGroup;
 use rustls::server::Acceptor;
@@ -47,11 +58,11 @@ fn read_hello_groups(listener: TcpListener) -> Result<Vec<NamedGroup>, String> {
 /// The groups this crate's client offers when it calls an https:// URL.
 fn offered_groups() -> Vec<NamedGroup> {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let addr = listener.local_addr().unwrap();
     let server = std::thread::spawn(move || read_hello_groups(listener));
     let client = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("https://127.0.0.1:{port}"))
+        .api_key("sk_test_tls_groups")
+        .base_url(format!("https://{addr}"))
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
@@ -61,7 +72,17 @@ fn offered_groups() -> Vec<NamedGroup> {
         .unwrap();
     let outcome = runtime.block_on(client.severities_v1_list().send());
     assert!(outcome.is_err(), "the server never finishes a handshake");
+    // A client that failed before connecting leaves the server waiting in
+    // `accept`: this connection, closed at once, turns that into a
+    // "closed before a whole ClientHello" failure. Otherwise it is never
+    // accepted.
+    drop(TcpStream::connect(addr));
     server.join().unwrap().unwrap()
+}
+
+/// The names of a provider's groups, in its order of preference.
+fn names(groups: &[&'static dyn rustls::crypto::SupportedKxGroup]) -> Vec<NamedGroup> {
+    groups.iter().map(|group| group.name()).collect()
 }
 
 #[cfg(feature = "rustls")]
@@ -74,6 +95,10 @@ fn aws_lc_rs_offers_post_quantum_key_exchange_first() {
         "offered: {groups:?}"
     );
     assert!(groups.contains(&NamedGroup::X25519), "offered: {groups:?}");
+    assert_eq!(
+        groups,
+        names(&rustls::crypto::aws_lc_rs::default_provider().kx_groups)
+    );
 }
 
 #[cfg(not(feature = "rustls"))]
@@ -85,4 +110,5 @@ fn ring_offers_no_post_quantum_key_exchange() {
         "offered: {groups:?}"
     );
     assert!(groups.contains(&NamedGroup::X25519), "offered: {groups:?}");
+    assert_eq!(groups, names(rustls::crypto::ring::DEFAULT_KX_GROUPS));
 }
