@@ -60,6 +60,7 @@ pub(crate) fn cli() -> Command {
         root = root.subcommand(cmd);
     }
     root.subcommand(api_command())
+        .subcommand(crate::mcp::command())
         .subcommand(
             Command::new("describe")
                 .about(

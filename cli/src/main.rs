@@ -8,6 +8,7 @@ mod commands;
 mod connect;
 mod describe;
 mod error;
+mod mcp;
 mod output;
 mod request;
 mod schema;
@@ -87,6 +88,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
                 action.map(String::as_str),
             )?);
         }
+        "mcp" => return mcp::run(matches, sub).await,
         "completions" => {
             let shell = match sub.get_one::<String>("shell").map(String::as_str) {
                 Some("zsh") => clap_complete::Shell::Zsh,
