@@ -16,6 +16,10 @@ use serde_json::{Map, Value, json};
 use super::call::{self, Failure, Policy};
 use super::tools;
 
+/// The largest arguments a call may carry, in bytes of JSON: far above
+/// any real request body, far below what would hurt the process.
+const MAX_ARGUMENT_BYTES: usize = 1 << 20;
+
 /// What the server offers, fixed at start-up.
 #[derive(Debug)]
 pub struct Offer {
@@ -44,6 +48,15 @@ impl Server {
     }
 
     async fn dispatch(&self, name: &str, args: Map<String, Value>) -> CallToolResult {
+        let size = serde_json::to_string(&args).map_or(0, |s| s.len());
+        if size > MAX_ARGUMENT_BYTES {
+            return CallToolResult::structured_error(
+                Failure::Refused(format!(
+                    "the arguments are {size} bytes, over the bound of {MAX_ARGUMENT_BYTES}; nothing was sent"
+                ))
+                .to_json(),
+            );
+        }
         let outcome = match name {
             tools::SEARCH => search(&args),
             tools::DESCRIBE => operation_arg(&args).map(tools::describe_json),
