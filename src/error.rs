@@ -222,9 +222,9 @@ impl Error {
 
     /// Converts progenitor's error for operation `operation` (its method
     /// name) into this crate's, reading the API's error envelope. Used by
-    /// every generated `send()` (through `crate::body::finish`).
-    #[doc(hidden)]
-    pub async fn from_progenitor(
+    /// every generated `send()` (through `crate::body::finish`). Not public:
+    /// progenitor's error type is not part of this crate's API.
+    pub(crate) async fn from_progenitor(
         operation: &'static str,
         error: progenitor_client::Error<()>,
     ) -> Error {
