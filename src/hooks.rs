@@ -1,7 +1,7 @@
 //! Request behaviour shared by every generated operation: progenitor calls
 //! these hooks around each request, so authentication, timeouts, pacing,
 //! retries, rate-limit capture and tracing live in one place instead of in
-//! 200-odd generated methods.
+//! every generated method.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
