@@ -40,9 +40,7 @@ async fn each_attempt_has_a_span_with_its_details() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities/sev-missing");
-            then.status(404)
-                .header("content-type", "application/json")
-                .body(NOT_FOUND_404);
+            then.respond_with(|_: &HttpMockRequest| json(404, NOT_FOUND_404));
         })
         .await;
     let client = client(&server);
