@@ -336,9 +336,8 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
                 where
                     A: ::serde::de::MapAccess<'de>,
                 {{
-{slots}                while let ::std::option::Option::Some(index) =
-                    ::serde::de::MapAccess::next_key_seed(&mut map, crate::de::FieldIndex(FIELDS))?
-                {{
+{slots}                let mut keys = crate::de::Keys::new(FIELDS);
+                while let ::std::option::Option::Some(index) = keys.next(&mut map)? {{
                     let read = match index {{
 {arms}                        _ => crate::de::skip(&mut map),
                     }};
