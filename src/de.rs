@@ -27,13 +27,22 @@ impl FieldIndex {
     /// each key at the first or second name tried, where a scan from the
     /// start tried half the names; keys in any other order cost one scan,
     /// as before. (A binary search over the names, which are in byte order,
-    /// took more instructions than the scan: a `memcmp` at every step.)
+    /// took more instructions than the scan: a `memcmp` at every step. One
+    /// wrapping loop took fewer than two scans, one after `next` and one
+    /// before: less code to keep registers for on every key.)
     fn find(self, key: &[u8]) -> Option<usize> {
-        let (before, after) = self.names.split_at(self.next.min(self.names.len()));
-        if let Some(i) = after.iter().position(|name| same(name.as_bytes(), key)) {
-            return Some(self.next + i);
+        let n = self.names.len();
+        let mut i = self.next;
+        for _ in 0..n {
+            if i >= n {
+                i = 0;
+            }
+            if same(self.names[i].as_bytes(), key) {
+                return Some(i);
+            }
+            i += 1;
         }
-        before.iter().position(|name| same(name.as_bytes(), key))
+        None
     }
 }
 
@@ -69,14 +78,15 @@ impl Keys {
 }
 
 /// `a == b` without a call to `memcmp`: field names are a few words long,
-/// and the call cost more than the comparison.
+/// and the call cost more than the comparison (short ones byte by byte,
+/// longer ones a word at a time, the last word overlapping).
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
     let n = a.len();
     if n < 8 {
-        return a == b;
+        return a.iter().zip(b).all(|(x, y)| x == y);
     }
     let word = |s: &[u8], at: usize| {
         u64::from_le_bytes(s[at..at + 8].try_into().expect("a slice of 8 bytes"))
