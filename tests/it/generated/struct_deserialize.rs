@@ -164,15 +164,7 @@ fn the_sequence_form_decodes_like_the_map_form() {
 #[test]
 fn a_large_example_decodes_the_same_from_map_and_sequence() {
     // The spec's own example incident: nested structs, lists, options.
-    let spec: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/incident-io.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let example = spec["components"]["schemas"]["IncidentV2"]["example"].clone();
+    let example = example_incident();
     assert!(example.is_object(), "the spec has an IncidentV2 example");
     let from_map: IncidentV2 = decode(example.clone()).unwrap();
     let mut top = serde_json::to_value(&from_map).unwrap();
@@ -247,7 +239,7 @@ fn an_enum_decodes_from_the_variant_index_that_serialize_writes() {
 //
 // The shared lookup tries the field after the previous key's first, then
 // scans the rest of the names from there, wrapping around; names are
-// compared a word at a time. The tests below decode the same object with
+// compared byte by byte or a word at a time. The tests below decode the same object with
 // its keys in other orders and with near-miss keys added.
 
 /// The spec's example incident: 29 fields, names from 2 to 25 bytes.
@@ -261,6 +253,15 @@ fn example_incident() -> Value {
     )
     .unwrap();
     spec["components"]["schemas"]["IncidentV2"]["example"].clone()
+}
+
+/// The example incident's entries, in the spec's (alphabetical) order.
+fn example_entries() -> Vec<(String, Value)> {
+    let example = example_incident();
+    let object = example
+        .as_object()
+        .expect("the spec has an IncidentV2 example");
+    object.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// An object's text with its entries in the given order (a `Value` would
@@ -280,13 +281,7 @@ fn decoded_incident(text: &str) -> Value {
 
 #[test]
 fn keys_in_any_order_decode_the_same() {
-    let example = example_incident();
-    let entries: Vec<(String, Value)> = example
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let entries = example_entries();
     assert!(entries.len() > 20, "the example has most fields");
     let expected = decoded_incident(&object_text(&entries));
     let mut reversed = entries.clone();
@@ -313,13 +308,7 @@ fn a_key_one_byte_off_a_field_name_is_ignored() {
     // is added as an unknown key with a value of the wrong type: taking it
     // for the field would fail the decode (`duplicate field` or a type
     // error), ignoring it leaves the decoded value as it was.
-    let example = example_incident();
-    let entries: Vec<(String, Value)> = example
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let entries = example_entries();
     let expected = decoded_incident(&object_text(&entries));
     for (key, _) in &entries {
         for at in 0..key.len() {
@@ -351,13 +340,7 @@ fn a_key_one_byte_off_a_field_name_is_ignored() {
 
 #[test]
 fn a_repeated_key_is_a_duplicate_wherever_it_comes_again() {
-    let example = example_incident();
-    let entries: Vec<(String, Value)> = example
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let entries = example_entries();
     // Right after itself, and after the lookup has moved on past it.
     for (repeat_at, (key, value)) in [(1, &entries[0]), (entries.len(), &entries[3])] {
         let mut repeated = entries.clone();
