@@ -377,7 +377,10 @@ fn scalar(
         (_, other) => {
             return Err(Failure::argument(
                 name,
-                format!("must be a {json_type}, got {}", kind(other)),
+                format!(
+                    "must be a {json_type}, got {}",
+                    crate::body::json_kind(other)
+                ),
             ));
         }
     };
@@ -421,17 +424,6 @@ fn text_of(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
