@@ -1,7 +1,7 @@
 //! The command tree: global flags, one command per operation of the
 //! catalog (flags from its parameters), `api`, `describe`, `completions`.
 
-use clap::{Arg, ArgAction, Command};
+use clap::{Arg, ArgAction, ArgGroup, Command};
 
 use crate::table::{Op, Param, table};
 
@@ -50,9 +50,23 @@ pub(crate) fn cli() -> Command {
         let mut cmd = Command::new(service.clone())
             .subcommand_required(true)
             .arg_required_else_help(true);
+        let mut about = about.clone();
+        if let Some(alias) = table().aliases.iter().find(|a| &a.service == service) {
+            cmd = cmd.visible_alias(alias.name.clone());
+            if !alias.also_current.is_empty() {
+                // Two current versions: say which one the short name runs.
+                about = format!(
+                    "{about} (`{}` runs this, the newest version; also current: {})",
+                    alias.name,
+                    alias.also_current.join(", ")
+                )
+                .trim_start()
+                .to_owned();
+            }
+        }
         // A service the spec's tag list does not describe has no about.
         if !about.is_empty() {
-            cmd = cmd.about(about.clone());
+            cmd = cmd.about(about);
         }
         for op in table().operations.iter().filter(|o| &o.service == service) {
             cmd = cmd.subcommand(op_command(op));
@@ -163,6 +177,20 @@ pub(crate) fn page_args() -> Vec<Arg> {
     ]
 }
 
+/// The parameter also accepted as a positional argument: the operation's
+/// single required path parameter (`incidents show 01FC…`). With two or
+/// more, positions would be ambiguous to a reader, so they stay flags.
+pub(crate) fn positional_param(op: &Op) -> Option<&Param> {
+    let mut required = op
+        .params
+        .iter()
+        .filter(|p| p.location == "path" && p.required);
+    match (required.next(), required.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 /// The flag of a parameter.
 pub(crate) fn flag_name(param: &Param) -> String {
     let flag = param.flag();
@@ -197,6 +225,7 @@ pub(crate) fn op_command(op: &Op) -> Command {
     let mut cmd = Command::new(op.action.clone())
         .about(about)
         .long_about(long_about);
+    let positional = positional_param(op);
     for param in &op.params {
         let (value_name, syntax) = match (param.deep, param.kind.as_str()) {
             (1, _) => (
@@ -241,6 +270,22 @@ pub(crate) fn op_command(op: &Op) -> Command {
             } else {
                 format!("{}\n{}", param.description.trim(), syntax.trim())
             });
+        if positional.is_some_and(|p| std::ptr::eq(p, param)) {
+            // Given as a flag or positionally, exactly one of the two.
+            let pos_id = format!("pos:{}", param.name);
+            arg = arg.required(false);
+            cmd = cmd
+                .arg(
+                    Arg::new(pos_id.clone())
+                        .value_name(param.name.to_uppercase())
+                        .help(format!("The same as --{}", flag_name(param))),
+                )
+                .group(
+                    ArgGroup::new(format!("g:{}", param.name))
+                        .args([format!("p:{}", param.name), pos_id])
+                        .required(true),
+                );
+        }
         if param.deep != 0 || param.kind == "array" {
             arg = arg.action(ArgAction::Append);
         }

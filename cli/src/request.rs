@@ -17,8 +17,14 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
     let mut query = Vec::new();
     for param in &op.params {
         let id = format!("p:{}", param.name);
+        let positional = format!("pos:{}", param.name);
+        let given = if args.try_contains_id(&positional).unwrap_or(false) {
+            positional
+        } else {
+            id
+        };
         let values: Vec<String> = args
-            .get_raw(&id)
+            .get_raw(&given)
             .into_iter()
             .flatten()
             .map(|v| v.to_string_lossy().into_owned())
