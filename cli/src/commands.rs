@@ -11,13 +11,15 @@ Exit codes:
   1  the API answered with an error status
   2  usage error (nothing was sent)
   3  transport error, timeout, or a response that did not decode
+  5  --jq failed on the response
 
 Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PATH.
 --mock runs against the built-in mock of the API (no key, no network).";
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-pub(crate) const RESERVED: [&str; 14] = [
+pub(crate) const RESERVED: [&str; 15] = [
+    "jq",
     "verbose",
     "api-key-file",
     "base-url",
@@ -137,6 +139,18 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("The library's tracing (each request and attempt) on stderr; never the key"),
+        Arg::new("jq")
+            .long("jq")
+            .value_name("EXPR")
+            .global(true)
+            .help("Filter the JSON output with a jq expression; strings print raw. With --all it runs on each item, so output streams and memory stays bounded")
+            .long_help(
+                "Filter the JSON the command would print with a jq expression (jaq, jq's standard library). \
+                 Each result prints on its own line: strings raw (as `gh --jq` and `jq -r`), anything else as JSON. \
+                 With --all or --limit it runs on each item as it arrives (`--all --jq .name`), not on the page: \
+                 items stream out as pages arrive and memory stays bounded, and there is no page envelope to see. \
+                 A bad expression is a usage error (exit 2, nothing sent) naming its position.",
+            ),
         Arg::new("dry-run")
             .long("dry-run")
             .action(ArgAction::SetTrue)

@@ -8,6 +8,7 @@ mod commands;
 mod connect;
 mod describe;
 mod error;
+mod jq;
 mod output;
 mod request;
 mod schema;
@@ -74,7 +75,12 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
     let fields = matches
         .get_many::<String>("fields")
         .map(|f| f.cloned().collect::<Vec<_>>());
-    let mut printer = Printer::new(mode, fields);
+    // Compiled first: a bad expression is a usage error, nothing sent.
+    let jq = match matches.get_one::<String>("jq") {
+        Some(code) => Some(jq::Jq::compile(code)?),
+        None => None,
+    };
+    let mut printer = Printer::new(mode, fields, jq);
     let Some((name, sub)) = matches.subcommand() else {
         return Err(CliError::usage("no command given; see --help"));
     };

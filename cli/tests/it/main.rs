@@ -5,6 +5,7 @@
 mod common;
 mod describe;
 mod every_operation;
+mod jq;
 mod names;
 mod prism;
 mod usage;
