@@ -84,6 +84,9 @@ pub(crate) fn cli() -> Command {
                 .arg(Arg::new("service").help("Only this service"))
                 .arg(Arg::new("action").help("Only this action of the service")),
         )
+        .subcommand(Command::new("whoami").about(
+            "Whose key this is: its name and roles (Utilities V1#Identity); exit 1 with the API's message if the key is refused",
+        ))
         .subcommand(
             Command::new("completions").about("Shell completions").arg(
                 Arg::new("shell")

@@ -16,6 +16,7 @@ mod send;
 mod table;
 mod verbose;
 mod walk;
+mod whoami;
 
 use clap::ArgMatches;
 
@@ -101,6 +102,17 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             };
             clap_complete::generate(shell, &mut cli(), "incidentio", &mut std::io::stdout());
             return Ok(());
+        }
+        "whoami" => {
+            let request = whoami::request()?;
+            if matches.get_flag("dry-run") {
+                let sender = sender(matches, true).await?;
+                return printer.text(&dry_run(&sender.0, &request)?);
+            }
+            let (sender, _mock) = sender(matches, false).await?;
+            let json = matches.get_one::<String>("output").is_some()
+                || matches.get_one::<String>("jq").is_some();
+            return whoami::whoami(&sender, &mut printer, json).await;
         }
         _ => {}
     }

@@ -9,4 +9,5 @@ mod jq;
 mod names;
 mod prism;
 mod usage;
+mod whoami;
 mod wire;
