@@ -18,8 +18,9 @@ Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PAT
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-pub(crate) const RESERVED: [&str; 15] = [
+pub(crate) const RESERVED: [&str; 16] = [
     "jq",
+    "quiet",
     "verbose",
     "api-key-file",
     "base-url",
@@ -180,6 +181,21 @@ pub(crate) fn body_args() -> Vec<Arg> {
     ]
 }
 
+/// `--quiet`, on the commands that change something: a script that only
+/// needs to know it worked reads the exit code (errors still go to
+/// stderr, so a failure can be told).
+pub(crate) fn quiet_arg() -> Arg {
+    Arg::new("quiet")
+        .long("quiet")
+        .action(ArgAction::SetTrue)
+        .help("Print nothing on success, not even a generated idempotency key: the exit code tells")
+}
+
+/// Whether `--quiet` was given (commands without it: no).
+pub(crate) fn is_quiet(args: &clap::ArgMatches) -> bool {
+    matches!(args.try_get_one::<bool>("quiet"), Ok(Some(true)))
+}
+
 pub(crate) fn page_args() -> Vec<Arg> {
     vec![
         Arg::new("all")
@@ -331,6 +347,9 @@ pub(crate) fn op_command(op: &Op) -> Command {
     if op.paginated {
         cmd = cmd.args(page_args());
     }
+    if op.method != "GET" {
+        cmd = cmd.arg(quiet_arg());
+    }
     cmd
 }
 
@@ -349,4 +368,5 @@ pub(crate) fn api_command() -> Command {
         )
         .args(body_args())
         .args(page_args())
+        .arg(quiet_arg())
 }

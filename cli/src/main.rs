@@ -117,7 +117,9 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         _ => {}
     }
     // Resolve the request completely (every usage error) before any I/O.
+    let quiet;
     let (request, items, walk, limit) = if name == "api" {
+        quiet = commands::is_quiet(sub);
         let request = api_request(sub)?;
         let walk = sub.get_flag("all")
             || sub.contains_id("limit") && sub.get_one::<u64>("limit").is_some();
@@ -140,6 +142,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             }
         }
         let request = op_request(op, args)?;
+        quiet = commands::is_quiet(args);
         let (walk, limit) = if op.paginated {
             let limit = args.get_one::<u64>("limit").copied();
             (args.get_flag("all") || limit.is_some(), limit)
@@ -157,5 +160,8 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         return walk_pages(&sender, request, items, limit, &mut printer).await;
     }
     let response = sender.send(&request).await?;
+    if quiet {
+        return Ok(());
+    }
     printer.body(&response.body, items.as_deref())
 }

@@ -6,7 +6,7 @@ use incidentio::filter::Filter;
 use serde_json::{Value, json};
 
 use crate::body;
-use crate::commands::flag_name;
+use crate::commands::{flag_name, is_quiet};
 use crate::error::CliError;
 use crate::send::Request;
 use crate::table::{Op, Param};
@@ -66,7 +66,9 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
                     generated = Some((field, key));
                 }
                 body::validate(body, &spec_body.schema(), "")?;
-                if let Some((field, key)) = &generated {
+                if let Some((field, key)) = &generated
+                    && !is_quiet(args)
+                {
                     eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
                 }
             }

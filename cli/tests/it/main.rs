@@ -8,6 +8,7 @@ mod every_operation;
 mod jq;
 mod names;
 mod prism;
+mod quiet;
 mod usage;
 mod whoami;
 mod wire;
