@@ -10,6 +10,7 @@ mod describe;
 mod error;
 mod jq;
 mod output;
+mod reference;
 mod request;
 mod schema;
 mod send;
@@ -156,6 +157,8 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         return printer.text(&dry_run(&sender.0, &request)?);
     }
     let (sender, _mock) = sender(matches, false).await?;
+    let mut request = request;
+    reference::resolve(&sender, &mut request).await?;
     if walk {
         return walk_pages(&sender, request, items, limit, &mut printer).await;
     }

@@ -31,6 +31,11 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
             .collect();
         if param.location == "path" {
             if let Some(value) = values.first() {
+                // `incidents show INC-123`: that operation takes the number.
+                let value = match crate::reference::reference_number(value) {
+                    Some(number) if op.id == crate::reference::SHOW && param.name == "id" => number,
+                    _ => value,
+                };
                 path = path.replace(&format!("{{{}}}", param.name), &encode_segment(value));
             }
             continue;

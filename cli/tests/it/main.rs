@@ -9,6 +9,7 @@ mod jq;
 mod names;
 mod prism;
 mod quiet;
+mod reference;
 mod usage;
 mod whoami;
 mod wire;
