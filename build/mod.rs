@@ -331,7 +331,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     }
     if options.mock {
         let mock = emit::mock::operation_table(&spec);
-        line("mock_operation_table", operations_in(&spec));
+        line("mock_operation_table", spec::operation_refs(&spec).len());
         appended.push_str(&mock);
     }
     let ops = spec_operations(&spec);
@@ -474,10 +474,6 @@ fn spec_operations(spec: &Value) -> Vec<passes::SpecOperation> {
                 .map(str::to_owned),
         })
         .collect()
-}
-
-fn operations_in(spec: &Value) -> usize {
-    spec::operation_refs(spec).len()
 }
 
 /// Fails when the steps that ran are not in [`PIPELINE`]'s order, so the

@@ -3,8 +3,10 @@
 //! duplicate, missing and sequence handling, written once here instead of
 //! once per struct by `#[derive(Deserialize)]`.
 
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use serde::de::{self, DeserializeSeed, Expected, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// Reads a map key and returns the index of the field it names in the
 /// struct's field list, or `usize::MAX` for a key the struct does not have
@@ -13,7 +15,91 @@ use std::fmt;
 /// One type for every struct: the derive generates a field enum with its
 /// own visitor per struct instead.
 #[derive(Clone, Copy)]
-pub(crate) struct FieldIndex(pub(crate) &'static [&'static str]);
+pub(crate) struct FieldIndex {
+    names: &'static [&'static str],
+    /// Where the search starts: the field after the previous key's.
+    next: usize,
+}
+
+impl FieldIndex {
+    /// Searches from `next` to the end, then from the start: a payload
+    /// whose keys come in the fields' order (the API's, alphabetical) finds
+    /// each key at the first or second name tried, where a scan from the
+    /// start tried half the names; keys in any other order cost one scan,
+    /// as before. (A binary search over the names, which are in byte order,
+    /// took more instructions than the scan: a `memcmp` at every step. One
+    /// wrapping loop took fewer than two scans, one after `next` and one
+    /// before: less code to keep registers for on every key.)
+    fn find(self, key: &[u8]) -> Option<usize> {
+        let n = self.names.len();
+        let mut i = self.next;
+        for _ in 0..n {
+            if i >= n {
+                i = 0;
+            }
+            if same(self.names[i].as_bytes(), key) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// The keys of one map, read in turn as field indices: what the generated
+/// `visit_map` loops over.
+pub(crate) struct Keys {
+    names: &'static [&'static str],
+    next: usize,
+}
+
+impl Keys {
+    pub(crate) fn new(names: &'static [&'static str]) -> Self {
+        Keys { names, next: 0 }
+    }
+
+    /// The next key's field index (`usize::MAX` for a key the struct does
+    /// not have), or `None` at the end of the map.
+    pub(crate) fn next<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<Option<usize>, A::Error> {
+        let index = map.next_key_seed(FieldIndex {
+            names: self.names,
+            next: self.next,
+        })?;
+        if let Some(i) = index
+            && i != usize::MAX
+        {
+            self.next = i + 1;
+        }
+        Ok(index)
+    }
+}
+
+/// `a == b` without a call to `memcmp`: field names are a few words long,
+/// and the call cost more than the comparison (short ones byte by byte,
+/// longer ones a word at a time, the last word overlapping).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], at: usize| {
+        u64::from_le_bytes(s[at..at + 8].try_into().expect("a slice of 8 bytes"))
+    };
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
 
 /// The index of `key` among `names`.
 fn position(names: &[&str], key: &[u8]) -> Option<usize> {
@@ -42,7 +128,7 @@ impl<'de> Visitor<'de> for FieldIndex {
 
     /// Formats that name fields by position (as the derive accepts).
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(in_range(self.0, index).unwrap_or(usize::MAX))
+        Ok(in_range(self.names, index).unwrap_or(usize::MAX))
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
@@ -50,7 +136,7 @@ impl<'de> Visitor<'de> for FieldIndex {
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(position(self.0, key).unwrap_or(usize::MAX))
+        Ok(self.find(key).unwrap_or(usize::MAX))
     }
 }
 
@@ -61,10 +147,20 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
     slot: &mut Option<T>,
     name: &'static str,
 ) -> Result<(), A::Error> {
+    seeded(map, slot, name, PhantomData)
+}
+
+/// `field`, the value read by `seed`.
+fn seeded<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    slot: &mut Option<S::Value>,
+    name: &'static str,
+    seed: S,
+) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
+    *slot = Some(map.next_value_seed(seed)?);
     Ok(())
 }
 
@@ -161,4 +257,165 @@ impl<'de> Visitor<'de> for VariantIndex {
         position(self.0, value)
             .ok_or_else(|| E::unknown_variant(&String::from_utf8_lossy(value), self.0))
     }
+}
+
+/// Reads a `DateTime<Utc>` field's value into its slot, as `field` does:
+/// the API's form of an RFC 3339 timestamp (`2021-08-17T13:28:57.801578Z`,
+/// up to nine fractional digits, `Z` or a `±HH:MM` offset) is read here,
+/// anything else by chrono's own parser, which gives every error.
+///
+/// Why: chrono's `Deserialize` goes through its general parser (relaxed
+/// separators, lower case, leap seconds) and `Parsed`'s resolution, which
+/// cost several times the reading of the one form the API writes; a page
+/// of incidents holds eleven timestamps an incident, and that was the
+/// largest share of a typed decode after parsing and allocation.
+pub(crate) fn timestamp<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<DateTime<Utc>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    seeded(map, slot, name, Timestamp)
+}
+
+/// `timestamp` for an `Option<DateTime<Utc>>` field (`null` is `None`).
+pub(crate) fn optional_timestamp<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<DateTime<Utc>>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    seeded(map, slot, name, OptionalTimestamp)
+}
+
+/// Reads a timestamp (see `timestamp`).
+#[derive(Clone, Copy)]
+struct Timestamp;
+
+impl<'de> DeserializeSeed<'de> for Timestamp {
+    type Value = DateTime<Utc>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Timestamp {
+    type Value = DateTime<Utc>;
+
+    /// chrono's, so that a wrong type is reported in the same words.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 formatted date and time string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        match rfc3339(value.as_bytes()) {
+            Some(parsed) => Ok(parsed),
+            // chrono's `Deserialize` exactly: parse, then to UTC.
+            None => value
+                .parse::<DateTime<FixedOffset>>()
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(E::custom),
+        }
+    }
+}
+
+/// Reads `null` or a timestamp, as serde's `Option<T>` does.
+#[derive(Clone, Copy)]
+struct OptionalTimestamp;
+
+impl<'de> DeserializeSeed<'de> for OptionalTimestamp {
+    type Value = Option<DateTime<Utc>>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptionalTimestamp {
+    type Value = Option<DateTime<Utc>>;
+
+    /// serde's for `Option<T>`.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        Timestamp.deserialize(deserializer).map(Some)
+    }
+}
+
+/// Two ASCII digits at `at` as a number.
+fn two_digits(text: &[u8], at: usize) -> Option<u32> {
+    match text.get(at..at + 2)? {
+        &[tens @ b'0'..=b'9', ones @ b'0'..=b'9'] => {
+            Some(u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` as chrono reads it, or `None`
+/// for anything else (leap seconds included), which is then left to chrono.
+fn rfc3339(text: &[u8]) -> Option<DateTime<Utc>> {
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if text.len() < 20 || separators.iter().any(|&(at, byte)| text[at] != byte) {
+        return None;
+    }
+    let rest = &text[19..];
+    let year = two_digits(text, 0)? * 100 + two_digits(text, 2)?;
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(year).ok()?,
+        two_digits(text, 5)?,
+        two_digits(text, 8)?,
+    )?;
+    let second = two_digits(text, 17)?;
+    if second > 59 {
+        return None;
+    }
+    let (nanos, zone) = match rest {
+        [b'.', fraction @ ..] => {
+            let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+            if !(1..=9).contains(&digits) {
+                return None;
+            }
+            let value = fraction[..digits]
+                .iter()
+                .fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
+            (value * 10u32.pow(9 - digits as u32), &fraction[digits..])
+        }
+        zone => (0, zone),
+    };
+    let time =
+        NaiveTime::from_hms_nano_opt(two_digits(text, 11)?, two_digits(text, 14)?, second, nanos)?;
+    let local = NaiveDateTime::new(date, time);
+    let utc = match zone {
+        [b'Z'] => local,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (hours, minutes) = (two_digits(zone, 1)?, two_digits(zone, 4)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let east = i64::from(hours * 3600 + minutes * 60);
+            let east = if *sign == b'-' { -east } else { east };
+            local.checked_sub_signed(TimeDelta::seconds(east))?
+        }
+        _ => return None,
+    };
+    Some(utc.and_utc())
 }

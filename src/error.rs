@@ -179,7 +179,9 @@ impl Error {
     }
 
     /// How long the API asked the caller to wait before trying again:
-    /// `Retry-After`, else the body's `rate_limit.retry_after`.
+    /// `Retry-After`, else the body's `rate_limit.retry_after` when that
+    /// time is still ahead. It is the wait the retry loop saw, so a caller
+    /// retrying on its own waits as the client would have.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api_error().and_then(|api| api.retry_after)
     }
@@ -220,9 +222,9 @@ impl Error {
 
     /// Converts progenitor's error for operation `operation` (its method
     /// name) into this crate's, reading the API's error envelope. Used by
-    /// every generated `send()` (through `crate::body::finish`).
-    #[doc(hidden)]
-    pub async fn from_progenitor(
+    /// every generated `send()` (through `crate::body::finish`). Not public:
+    /// progenitor's error type is not part of this crate's API.
+    pub(crate) async fn from_progenitor(
         operation: &'static str,
         error: progenitor_client::Error<()>,
     ) -> Error {
@@ -248,7 +250,7 @@ impl Error {
                 operation,
                 envelope: None,
                 body: String::new(),
-                retry_after: parse_retry_after(value.headers(), SystemTime::now()),
+                retry_after: requested_wait(value.headers(), &ErrorPeek::default()),
                 rate_limit: RateLimit::from_headers(value.headers()),
             })),
         }
@@ -351,8 +353,9 @@ pub struct ApiError {
     /// The first bytes of a body that is not the envelope (lossy UTF-8);
     /// empty when the envelope decoded.
     pub body: String,
-    /// The wait the API asked for: `Retry-After` (seconds or HTTP date),
-    /// else the envelope's `rate_limit.retry_after`.
+    /// The wait the API asked for, as the retry loop read it:
+    /// `Retry-After` (seconds or HTTP date), else the body's
+    /// `rate_limit.retry_after` when that time is still ahead.
     pub retry_after: Option<Duration>,
     /// The `X-RateLimit-*` headers of the response.
     pub rate_limit: Option<RateLimit>,
@@ -370,6 +373,7 @@ impl ApiError {
     ) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
+        let response_wait = response.extensions().get::<RequestedWait>().copied();
         let bytes = match response.bytes().await {
             Ok(bytes) => bytes,
             Err(e) => return Error::from_reqwest(operation, e),
@@ -381,15 +385,12 @@ impl ApiError {
             let end = bytes.len().min(RAW_BODY_LIMIT);
             String::from_utf8_lossy(&bytes[..end]).into_owned()
         };
-        let retry_after = parse_retry_after(&headers, SystemTime::now()).or_else(|| {
-            let at = envelope
-                .as_ref()?
-                .rate_limit
-                .as_ref()?
-                .retry_after
-                .as_ref()?;
-            until(at)
-        });
+        // The wait the retry loop read from this response, when it went
+        // through the loop; otherwise read the same way here.
+        let retry_after = match response_wait {
+            Some(RequestedWait(wait)) => wait,
+            None => requested_wait(&headers, &ErrorPeek::read(&bytes)),
+        };
         Error::Api(Box::new(ApiError {
             status,
             operation,
@@ -587,9 +588,57 @@ impl Serialize for ErrorType {
     }
 }
 
+/// The wait an error response asks for: `Retry-After` (seconds or HTTP
+/// date), else the body's `rate_limit.retry_after`. The one reading of it:
+/// the retry loop uses it and records it on the response
+/// ([`RequestedWait`]) for [`Error::retry_after`], so the two never
+/// disagree.
+///
+/// A body time that has already passed asks for nothing (it is more likely
+/// a clock behind the API's than a request to retry at once), so the retry
+/// policy's own backoff applies; an explicit `Retry-After: 0` is kept.
+pub(crate) fn requested_wait(
+    headers: &reqwest::header::HeaderMap,
+    body: &ErrorPeek,
+) -> Option<Duration> {
+    parse_retry_after(headers, SystemTime::now()).or_else(|| {
+        let at = body.rate_limit.as_ref()?.retry_after.as_deref()?;
+        until(at).filter(|wait| !wait.is_zero())
+    })
+}
+
+/// The wait [`requested_wait`] read for a response, put in its extensions
+/// by the retry loop so that the error built from it reports the same.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RequestedWait(pub(crate) Option<Duration>);
+
+/// The parts of an error body read before the error is built (the request
+/// id for the span, the wait for the retry loop). Read from any JSON
+/// object, envelope or not; anything else leaves them empty.
+#[derive(Default, Deserialize)]
+pub(crate) struct ErrorPeek {
+    #[serde(default)]
+    pub(crate) request_id: Option<String>,
+    #[serde(default)]
+    rate_limit: Option<PeekRateLimit>,
+}
+
+#[derive(Deserialize)]
+struct PeekRateLimit {
+    #[serde(default)]
+    retry_after: Option<String>,
+}
+
+impl ErrorPeek {
+    /// Reads `body`; a body that is not such an object gives an empty peek.
+    pub(crate) fn read(body: &[u8]) -> ErrorPeek {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+}
+
 /// The wait until an RFC 3339 time, zero if it has passed; `None` when it
 /// does not parse.
-pub(crate) fn until(rfc3339: &str) -> Option<Duration> {
+fn until(rfc3339: &str) -> Option<Duration> {
     let at = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
     let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
     Some(wait.to_std().unwrap_or(Duration::ZERO))

@@ -153,23 +153,22 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Filter {
 /// place of progenitor's `QueryParam` (see `build/passes/deep_objects.rs`).
 ///
 /// Serialises as a map of `name[key]…` → value, which `serde_urlencoded`
-/// writes as repeated pairs: `status[one_of]=A&status[one_of]=B`.
-#[doc(hidden)]
-pub struct DeepObjectParam<'a, T> {
+/// writes as repeated pairs: `status[one_of]=A&status[one_of]=B`. Callers
+/// reach it through the builders' setters or [`crate::RawRequest::filter`].
+pub(crate) struct DeepObjectParam<'a, T> {
     name: &'a str,
     value: &'a T,
 }
 
 impl<'a, T> DeepObjectParam<'a, T> {
     /// Pairs the parameter's name with its value.
-    pub fn new(name: &'a str, value: &'a T) -> Self {
+    pub(crate) fn new(name: &'a str, value: &'a T) -> Self {
         Self { name, value }
     }
 }
 
 /// A parameter value the deepObject encoder accepts: a filter, present or not.
-#[doc(hidden)]
-pub trait AsFilter {
+pub(crate) trait AsFilter {
     /// The filter, if the parameter was set.
     fn as_filter(&self) -> Option<&Filter>;
 }

@@ -1,18 +1,19 @@
 //! Request behaviour shared by every generated operation: progenitor calls
 //! these hooks around each request, so authentication, timeouts, pacing,
 //! retries, rate-limit capture and tracing live in one place instead of in
-//! 200-odd generated methods.
+//! every generated method.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
+use crate::error::{ErrorPeek, RequestedWait, requested_wait};
 use crate::pacing::Pacer;
-use crate::ratelimit::{RateLimit, parse_retry_after};
+use crate::ratelimit::RateLimit;
 use crate::retry::{Failure, RetryPolicy};
 
 /// Per-client configuration and state read by the hooks. Cheap to clone:
@@ -294,15 +295,16 @@ fn carries_key(request: &reqwest::Request, key: &str) -> bool {
 /// One attempt's response, with what the retry decision needs from it.
 struct Attempt {
     response: reqwest::Response,
-    /// The delay the API asked for (`Retry-After`, else the error body's
-    /// `rate_limit.retry_after`).
+    /// The delay the API asked for, read by
+    /// [`requested_wait`](crate::error::requested_wait).
     server_wait: Option<Duration>,
 }
 
 /// Sends once, records status, request id and rate limit on the current
 /// span and the runtime. An error response's body is read here (they are
 /// small) to find the request id and `rate_limit.retry_after`, then put back
-/// so [`crate::Error`] can decode it.
+/// so [`crate::Error`] can decode it, with the wait read
+/// ([`RequestedWait`]) for [`crate::Error::retry_after`] to report.
 async fn attempt_once(
     http: &reqwest::Client,
     request: reqwest::Request,
@@ -333,7 +335,6 @@ async fn attempt_once(
     if let Some(id) = &header_request_id {
         span.record("request_id", id.as_str());
     }
-    let header_wait = parse_retry_after(response.headers(), SystemTime::now());
     if status.is_success() {
         // Read here, inside the retry loop, so that a body broken mid-read
         // is retried like a failed connection; bounded by the limit.
@@ -360,31 +361,33 @@ async fn attempt_once(
         *rebuilt.headers_mut() = headers;
         return Ok(Attempt {
             response: reqwest::Response::from(rebuilt),
-            server_wait: header_wait,
+            // A success is not retried: no wait to read.
+            server_wait: None,
         });
     }
 
     let version = response.version();
     let headers = response.headers().clone();
     let body = runtime.scrub(response.bytes().await?);
-    let peek = serde_json::from_slice::<Peek>(&body).unwrap_or_default();
+    let peek = ErrorPeek::read(&body);
     if header_request_id.is_none()
         && let Some(id) = &peek.request_id
     {
         span.record("request_id", id.as_str());
     }
-    let body_wait = peek
-        .rate_limit
-        .and_then(|r| r.retry_after)
-        .and_then(|t| crate::error::until(&t))
-        .filter(|wait| !wait.is_zero());
-    tracing::debug!(status = status.as_u16(), "error response");
+    let server_wait = requested_wait(&headers, &peek);
+    tracing::debug!(
+        status = status.as_u16(),
+        retry_after_ms = server_wait.map(|wait| wait.as_millis() as u64),
+        "error response"
+    );
 
     let mut rebuilt = http_response(status, version, body);
     *rebuilt.headers_mut() = headers;
+    rebuilt.extensions_mut().insert(RequestedWait(server_wait));
     Ok(Attempt {
         response: reqwest::Response::from(rebuilt),
-        server_wait: header_wait.or(body_wait),
+        server_wait,
     })
 }
 
@@ -397,20 +400,4 @@ fn http_response(
     *response.status_mut() = status;
     *response.version_mut() = version;
     response
-}
-
-/// The parts of an error body the retry loop and the span need; anything
-/// else, or a body that is not JSON, leaves these empty.
-#[derive(Default, serde::Deserialize)]
-struct Peek {
-    #[serde(default)]
-    request_id: Option<String>,
-    #[serde(default)]
-    rate_limit: Option<PeekRateLimit>,
-}
-
-#[derive(serde::Deserialize)]
-struct PeekRateLimit {
-    #[serde(default)]
-    retry_after: Option<String>,
 }

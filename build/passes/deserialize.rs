@@ -307,7 +307,8 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
         );
         let _ = writeln!(
             arms,
-            "                        {i} => crate::de::field(&mut map, &mut field_{i}, {key}),"
+            "                        {i} => crate::de::{}(&mut map, &mut field_{i}, {key}),",
+            reader(&f.ty)
         );
         let _ = writeln!(finish, "                    {ident}: {last},");
     }
@@ -336,9 +337,8 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
                 where
                     A: ::serde::de::MapAccess<'de>,
                 {{
-{slots}                while let ::std::option::Option::Some(index) =
-                    ::serde::de::MapAccess::next_key_seed(&mut map, crate::de::FieldIndex(FIELDS))?
-                {{
+{slots}                let mut keys = crate::de::Keys::new(FIELDS);
+                while let ::std::option::Option::Some(index) = keys.next(&mut map)? {{
                     let read = match index {{
 {arms}                        _ => crate::de::skip(&mut map),
                     }};
@@ -353,4 +353,47 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
     }}
 "#
     )
+}
+
+/// The `crate::de` function that reads a field of type `ty` in the map
+/// form: `DateTime<Utc>` and `Option<DateTime<Utc>>` have their own (see
+/// `crate::de::timestamp`), every other type `crate::de::field`.
+fn reader(ty: &syn::Type) -> &'static str {
+    if is_utc_timestamp(ty) {
+        "timestamp"
+    } else if is_option(ty) && first_type_argument(ty).is_some_and(is_utc_timestamp) {
+        "optional_timestamp"
+    } else {
+        "field"
+    }
+}
+
+/// `chrono::DateTime<chrono::offset::Utc>`, however its paths are spelled.
+fn is_utc_timestamp(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else {
+        return false;
+    };
+    p.qself.is_none()
+        && p.path.segments.first().is_some_and(|s| s.ident == "chrono")
+        && p.path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "DateTime")
+        && matches!(first_type_argument(ty), Some(syn::Type::Path(zone))
+            if zone.path.segments.last().is_some_and(|s| s.ident == "Utc"))
+}
+
+/// The first generic type argument of a path type's last segment (`T` in
+/// `Option<T>`, `Utc` in `DateTime<Utc>`).
+fn first_type_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
 }

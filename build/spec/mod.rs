@@ -45,21 +45,6 @@ pub fn operations(paths: &Map<String, Value>) -> impl Iterator<Item = (&str, &st
     })
 }
 
-/// Every operation object of `spec`, mutably (for transforms).
-pub fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
-    spec.get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|paths| paths.values_mut())
-        .flat_map(|item| {
-            item.as_object_mut()
-                .into_iter()
-                .flat_map(|item| item.iter_mut())
-                .filter(|(method, _)| HTTP_METHODS.contains(&method.as_str()))
-                .map(|(_, op)| op)
-        })
-}
-
 /// One operation with the path item it sits in (whose `parameters` apply
 /// to it too).
 #[derive(Debug, Clone, Copy)]

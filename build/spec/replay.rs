@@ -8,11 +8,9 @@
 //! "only one alert will be created"). Recognising the shape keeps the list in
 //! step with the spec instead of by hand.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
-use super::{OperationRef, operation_refs, request_body, resolve};
+use super::{OperationRef, request_body, resolve};
 
 /// The body properties that make a create safe to send twice.
 pub const REPLAY_KEYS: [&str; 2] = ["idempotency_key", "deduplication_key"];
@@ -28,12 +26,4 @@ pub fn replay_key(spec: &Value, op: &OperationRef<'_>) -> Option<&'static str> {
     REPLAY_KEYS
         .into_iter()
         .find(|key| properties.contains_key(*key))
-}
-
-/// `operationId → body property` for every create [`replay_key`] finds.
-pub fn replay_safe_creates(spec: &Value) -> BTreeMap<String, String> {
-    operation_refs(spec)
-        .iter()
-        .filter_map(|op| Some((op.id().to_owned(), replay_key(spec, op)?.to_owned())))
-        .collect()
 }

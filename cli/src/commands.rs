@@ -1,7 +1,7 @@
 //! The command tree: global flags, one command per operation of the
 //! catalog (flags from its parameters), `api`, `describe`, `completions`.
 
-use clap::{Arg, ArgAction, Command};
+use clap::{Arg, ArgAction, ArgGroup, Command};
 
 use crate::table::{Op, Param, table};
 
@@ -11,13 +11,16 @@ Exit codes:
   1  the API answered with an error status
   2  usage error (nothing was sent)
   3  transport error, timeout, or a response that did not decode
+  5  --jq failed on the response
 
 Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PATH.
 --mock runs against the built-in mock of the API (no key, no network).";
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-pub(crate) const RESERVED: [&str; 14] = [
+pub(crate) const RESERVED: [&str; 16] = [
+    "jq",
+    "quiet",
     "verbose",
     "api-key-file",
     "base-url",
@@ -50,9 +53,23 @@ pub(crate) fn cli() -> Command {
         let mut cmd = Command::new(service.clone())
             .subcommand_required(true)
             .arg_required_else_help(true);
+        let mut about = about.clone();
+        if let Some(alias) = table().aliases.iter().find(|a| &a.service == service) {
+            cmd = cmd.visible_alias(alias.name.clone());
+            if !alias.also_current.is_empty() {
+                // Two current versions: say which one the short name runs.
+                about = format!(
+                    "{about} (`{}` runs this, the newest version; also current: {})",
+                    alias.name,
+                    alias.also_current.join(", ")
+                )
+                .trim_start()
+                .to_owned();
+            }
+        }
         // A service the spec's tag list does not describe has no about.
         if !about.is_empty() {
-            cmd = cmd.about(about.clone());
+            cmd = cmd.about(about);
         }
         for op in table().operations.iter().filter(|o| &o.service == service) {
             cmd = cmd.subcommand(op_command(op));
@@ -60,6 +77,7 @@ pub(crate) fn cli() -> Command {
         root = root.subcommand(cmd);
     }
     root.subcommand(api_command())
+        .subcommand(crate::mcp::command())
         .subcommand(
             Command::new("describe")
                 .about(
@@ -68,6 +86,9 @@ pub(crate) fn cli() -> Command {
                 .arg(Arg::new("service").help("Only this service"))
                 .arg(Arg::new("action").help("Only this action of the service")),
         )
+        .subcommand(Command::new("whoami").about(
+            "Whose key this is: its name and roles (Utilities V1#Identity); exit 1 with the API's message if the key is refused",
+        ))
         .subcommand(
             Command::new("completions").about("Shell completions").arg(
                 Arg::new("shell")
@@ -123,6 +144,18 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("The library's tracing (each request and attempt) on stderr; never the key"),
+        Arg::new("jq")
+            .long("jq")
+            .value_name("EXPR")
+            .global(true)
+            .help("Filter the JSON output with a jq expression; strings print raw. With --all it runs on each item, so output streams and memory stays bounded")
+            .long_help(
+                "Filter the JSON the command would print with a jq expression (jaq, jq's standard library). \
+                 Each result prints on its own line: strings raw (as `gh --jq` and `jq -r`), anything else as JSON. \
+                 With --all or --limit it runs on each item as it arrives (`--all --jq .name`), not on the page: \
+                 items stream out as pages arrive and memory stays bounded, and there is no page envelope to see. \
+                 A bad expression is a usage error (exit 2, nothing sent) naming its position.",
+            ),
         Arg::new("dry-run")
             .long("dry-run")
             .action(ArgAction::SetTrue)
@@ -149,6 +182,21 @@ pub(crate) fn body_args() -> Vec<Arg> {
     ]
 }
 
+/// `--quiet`, on the commands that change something: a script that only
+/// needs to know it worked reads the exit code (errors still go to
+/// stderr, so a failure can be told).
+pub(crate) fn quiet_arg() -> Arg {
+    Arg::new("quiet")
+        .long("quiet")
+        .action(ArgAction::SetTrue)
+        .help("Print nothing on success, not even a generated idempotency key: the exit code tells")
+}
+
+/// Whether `--quiet` was given (commands without it: no).
+pub(crate) fn is_quiet(args: &clap::ArgMatches) -> bool {
+    matches!(args.try_get_one::<bool>("quiet"), Ok(Some(true)))
+}
+
 pub(crate) fn page_args() -> Vec<Arg> {
     vec![
         Arg::new("all")
@@ -161,6 +209,20 @@ pub(crate) fn page_args() -> Vec<Arg> {
             .value_parser(clap::value_parser!(u64))
             .help("Stop after N items (walks pages as --all, fetching no more than needed)"),
     ]
+}
+
+/// The parameter also accepted as a positional argument: the operation's
+/// single required path parameter (`incidents show 01FC…`). With two or
+/// more, positions would be ambiguous to a reader, so they stay flags.
+pub(crate) fn positional_param(op: &Op) -> Option<&Param> {
+    let mut required = op
+        .params
+        .iter()
+        .filter(|p| p.location == "path" && p.required);
+    match (required.next(), required.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
 }
 
 /// The flag of a parameter.
@@ -197,6 +259,7 @@ pub(crate) fn op_command(op: &Op) -> Command {
     let mut cmd = Command::new(op.action.clone())
         .about(about)
         .long_about(long_about);
+    let positional = positional_param(op);
     for param in &op.params {
         let (value_name, syntax) = match (param.deep, param.kind.as_str()) {
             (1, _) => (
@@ -241,6 +304,22 @@ pub(crate) fn op_command(op: &Op) -> Command {
             } else {
                 format!("{}\n{}", param.description.trim(), syntax.trim())
             });
+        if positional.is_some_and(|p| std::ptr::eq(p, param)) {
+            // Given as a flag or positionally, exactly one of the two.
+            let pos_id = format!("pos:{}", param.name);
+            arg = arg.required(false);
+            cmd = cmd
+                .arg(
+                    Arg::new(pos_id.clone())
+                        .value_name(param.name.to_uppercase())
+                        .help(format!("The same as --{}", flag_name(param))),
+                )
+                .group(
+                    ArgGroup::new(format!("g:{}", param.name))
+                        .args([format!("p:{}", param.name), pos_id])
+                        .required(true),
+                );
+        }
         if param.deep != 0 || param.kind == "array" {
             arg = arg.action(ArgAction::Append);
         }
@@ -269,6 +348,9 @@ pub(crate) fn op_command(op: &Op) -> Command {
     if op.paginated {
         cmd = cmd.args(page_args());
     }
+    if op.method != "GET" {
+        cmd = cmd.arg(quiet_arg());
+    }
     cmd
 }
 
@@ -287,4 +369,5 @@ pub(crate) fn api_command() -> Command {
         )
         .args(body_args())
         .args(page_args())
+        .arg(quiet_arg())
 }

@@ -4,10 +4,12 @@ use serde_json::{Value, json};
 
 use crate::commands::flag_name;
 use crate::error::CliError;
-use crate::table::{Op, table};
+use crate::table::{Op, canonical_service, table};
 
 /// `describe`: the table as JSON.
 pub(crate) fn describe(service: Option<&str>, action: Option<&str>) -> Result<Value, CliError> {
+    // `describe incidents` describes what `incidents` runs.
+    let service = service.map(canonical_service);
     let ops: Vec<Value> = table()
         .operations
         .iter()

@@ -10,6 +10,9 @@ pub const EXIT_API: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code: transport, timeout or a response that did not decode.
 pub const EXIT_TRANSPORT: i32 = 3;
+/// Exit code: `--jq` failed on the response (jq's own code for an error
+/// while running), so a script can tell it from a failed request.
+pub const EXIT_JQ: i32 = 5;
 
 /// Everything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +29,9 @@ pub enum CliError {
     /// The response was not the JSON expected.
     #[error("cannot decode the response: {0}")]
     Decode(String),
+    /// The `--jq` expression failed on the response (it was sent).
+    #[error("--jq: {0}")]
+    Jq(String),
 }
 
 impl CliError {
@@ -41,6 +47,7 @@ impl CliError {
             CliError::Api(incidentio::Error::Api(_)) => EXIT_API,
             CliError::Api(incidentio::Error::InvalidArgument(_)) => EXIT_USAGE,
             CliError::Api(_) | CliError::Io(_) | CliError::Decode(_) => EXIT_TRANSPORT,
+            CliError::Jq(_) => EXIT_JQ,
         }
     }
 
@@ -56,6 +63,7 @@ impl CliError {
             CliError::Api(incidentio::Error::InvalidArgument(_)) => "invalid_argument",
             CliError::Api(_) => "error",
             CliError::Io(_) => "io_error",
+            CliError::Jq(_) => "jq_error",
         };
         let mut out = json!({
             "message": self.to_string(),

@@ -8,13 +8,17 @@ mod commands;
 mod connect;
 mod describe;
 mod error;
+mod jq;
+mod mcp;
 mod output;
+mod reference;
 mod request;
 mod schema;
 mod send;
 mod table;
 mod verbose;
 mod walk;
+mod whoami;
 
 use clap::ArgMatches;
 
@@ -74,7 +78,12 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
     let fields = matches
         .get_many::<String>("fields")
         .map(|f| f.cloned().collect::<Vec<_>>());
-    let mut printer = Printer::new(mode, fields);
+    // Compiled first: a bad expression is a usage error, nothing sent.
+    let jq = match matches.get_one::<String>("jq") {
+        Some(code) => Some(jq::Jq::compile(code)?),
+        None => None,
+    };
+    let mut printer = Printer::new(mode, fields, jq);
     let Some((name, sub)) = matches.subcommand() else {
         return Err(CliError::usage("no command given; see --help"));
     };
@@ -87,6 +96,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
                 action.map(String::as_str),
             )?);
         }
+        "mcp" => return mcp::run(matches, sub).await,
         "completions" => {
             let shell = match sub.get_one::<String>("shell").map(String::as_str) {
                 Some("zsh") => clap_complete::Shell::Zsh,
@@ -96,10 +106,23 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             clap_complete::generate(shell, &mut cli(), "incidentio", &mut std::io::stdout());
             return Ok(());
         }
+        "whoami" => {
+            let request = whoami::request()?;
+            if matches.get_flag("dry-run") {
+                let sender = sender(matches, true).await?;
+                return printer.text(&dry_run(&sender.0, &request)?);
+            }
+            let (sender, _mock) = sender(matches, false).await?;
+            let json = matches.get_one::<String>("output").is_some()
+                || matches.get_one::<String>("jq").is_some();
+            return whoami::whoami(&sender, &mut printer, json).await;
+        }
         _ => {}
     }
     // Resolve the request completely (every usage error) before any I/O.
+    let quiet;
     let (request, items, walk, limit) = if name == "api" {
+        quiet = commands::is_quiet(sub);
         let request = api_request(sub)?;
         let walk = sub.get_flag("all")
             || sub.contains_id("limit") && sub.get_one::<u64>("limit").is_some();
@@ -122,6 +145,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             }
         }
         let request = op_request(op, args)?;
+        quiet = commands::is_quiet(args);
         let (walk, limit) = if op.paginated {
             let limit = args.get_one::<u64>("limit").copied();
             (args.get_flag("all") || limit.is_some(), limit)
@@ -135,9 +159,14 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         return printer.text(&dry_run(&sender.0, &request)?);
     }
     let (sender, _mock) = sender(matches, false).await?;
+    let mut request = request;
+    reference::resolve(&sender, &mut request).await?;
     if walk {
         return walk_pages(&sender, request, items, limit, &mut printer).await;
     }
     let response = sender.send(&request).await?;
+    if quiet {
+        return Ok(());
+    }
     printer.body(&response.body, items.as_deref())
 }

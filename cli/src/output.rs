@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use serde_json::Value;
 
 use crate::error::CliError;
+use crate::jq::Jq;
 
 /// The `--output` modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +30,13 @@ pub struct Printer {
     /// Items written so far by [`Printer::item`].
     count: usize,
     rows: Vec<Value>,
+    /// `--jq`: runs on each value printed, in place of the mode.
+    jq: Option<Jq>,
 }
 
 impl Printer {
-    /// A printer for stdout.
-    pub fn new(mode: Mode, fields: Option<Vec<String>>) -> Self {
+    /// A printer for stdout; `jq` filters every JSON value it prints.
+    pub fn new(mode: Mode, fields: Option<Vec<String>>, jq: Option<Jq>) -> Self {
         let stdout = std::io::stdout();
         let pretty = stdout.is_terminal();
         Printer {
@@ -43,12 +46,18 @@ impl Printer {
             out: std::io::BufWriter::new(stdout),
             count: 0,
             rows: Vec::new(),
+            jq,
         }
     }
 
     /// One whole response body; `items` names its list property, if any.
     pub fn body(&mut self, raw: &[u8], items: Option<&str>) -> Result<(), CliError> {
         if raw.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        if let Some(jq) = &self.jq {
+            jq.run(raw, &mut self.out, self.pretty)?;
+            self.out.flush()?;
             return Ok(());
         }
         let value: Value = serde_json::from_slice(raw)
@@ -88,6 +97,10 @@ impl Printer {
 
     /// One item of an `--all` walk, written as it arrives.
     pub fn item(&mut self, item: &Value) -> Result<(), CliError> {
+        if let Some(jq) = &self.jq {
+            let raw = serde_json::to_vec(item).map_err(std::io::Error::from)?;
+            return jq.run(&raw, &mut self.out, self.pretty);
+        }
         match self.mode {
             Mode::Ndjson => self.line(item)?,
             Mode::Json => {
@@ -114,6 +127,10 @@ impl Printer {
 
     /// Ends an `--all` walk.
     pub fn finish_items(&mut self) -> Result<(), CliError> {
+        if self.jq.is_some() {
+            self.out.flush()?;
+            return Ok(());
+        }
         match self.mode {
             Mode::Json if self.count == 0 => self.out.write_all(b"[]\n")?,
             Mode::Json => self.out.write_all(b"\n]\n")?,
@@ -136,6 +153,12 @@ impl Printer {
 
     /// A JSON value in the current style.
     pub fn value(&mut self, value: &Value) -> Result<(), CliError> {
+        if let Some(jq) = &self.jq {
+            let raw = serde_json::to_vec(value).map_err(std::io::Error::from)?;
+            jq.run(&raw, &mut self.out, self.pretty)?;
+            self.out.flush()?;
+            return Ok(());
+        }
         if self.pretty {
             serde_json::to_writer_pretty(&mut self.out, value).map_err(std::io::Error::from)?;
         } else {

@@ -6,7 +6,7 @@ use incidentio::filter::Filter;
 use serde_json::{Value, json};
 
 use crate::body;
-use crate::commands::flag_name;
+use crate::commands::{flag_name, is_quiet};
 use crate::error::CliError;
 use crate::send::Request;
 use crate::table::{Op, Param};
@@ -17,14 +17,25 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
     let mut query = Vec::new();
     for param in &op.params {
         let id = format!("p:{}", param.name);
+        let positional = format!("pos:{}", param.name);
+        let given = if args.try_contains_id(&positional).unwrap_or(false) {
+            positional
+        } else {
+            id
+        };
         let values: Vec<String> = args
-            .get_raw(&id)
+            .get_raw(&given)
             .into_iter()
             .flatten()
             .map(|v| v.to_string_lossy().into_owned())
             .collect();
         if param.location == "path" {
             if let Some(value) = values.first() {
+                // `incidents show INC-123`: that operation takes the number.
+                let value = match crate::reference::reference_number(value) {
+                    Some(number) if op.id == crate::reference::SHOW && param.name == "id" => number,
+                    _ => value,
+                };
                 path = path.replace(&format!("{{{}}}", param.name), &encode_segment(value));
             }
             continue;
@@ -60,7 +71,9 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
                     generated = Some((field, key));
                 }
                 body::validate(body, &spec_body.schema(), "")?;
-                if let Some((field, key)) = &generated {
+                if let Some((field, key)) = &generated
+                    && !is_quiet(args)
+                {
                     eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
                 }
             }

@@ -53,6 +53,11 @@ impl Sender {
         Ok(raw)
     }
 
+    /// The library's client.
+    pub fn client(&self) -> &incidentio::Client {
+        &self.client
+    }
+
     /// What the library would send for `request` (key masked).
     pub fn preview(&self, request: &Request) -> Result<incidentio::RequestPreview, CliError> {
         Ok(self.raw(request)?.preview()?)

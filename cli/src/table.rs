@@ -20,6 +20,23 @@ pub struct Table {
     pub services: BTreeMap<String, String>,
     /// Every operation, sorted by service and action.
     pub operations: Vec<Op>,
+    /// The short names (`incidents`), derived from the services: see
+    /// [`aliases`].
+    pub aliases: Vec<Alias>,
+}
+
+/// A service's name without its version, as people say it: `incidents`
+/// runs `incidents-v2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The short name, such as `incidents`.
+    pub name: String,
+    /// The versioned service command it runs, such as `incidents-v2`.
+    pub service: String,
+    /// Older versions that are current too (some operation not
+    /// deprecated), such as `alert-routes-v2` beside `alert-routes-v3`:
+    /// the alias passes over them, and `--help` says so.
+    pub also_current: Vec<String>,
 }
 
 /// One operation, as a command.
@@ -150,10 +167,76 @@ fn build() -> Table {
         .iter()
         .map(|s| (s.feature.to_owned(), s.description.to_owned()))
         .collect();
+    let aliases = aliases(catalog::services(), &operations);
     Table {
         services,
         operations,
+        aliases,
     }
+}
+
+/// The short names, one rule for every service: the services that share a
+/// name without their version (`Incidents V1`, `Incidents V2`) form a
+/// family; its short name runs the newest version that has an operation
+/// not deprecated (a family whose every operation is deprecated gets
+/// none, so that a short name never leads to a deprecated command). The
+/// short name is the versioned command without its `-vN`, and is skipped
+/// when another command already has that name. Derived, not a hand list,
+/// so that a new version in the spec moves the alias by itself.
+pub fn aliases(services: &[catalog::Service], operations: &[Op]) -> Vec<Alias> {
+    let current = |feature: &str| {
+        operations
+            .iter()
+            .any(|o| o.service == feature && !o.deprecated)
+    };
+    let mut families: BTreeMap<&str, Vec<(u32, &str)>> = BTreeMap::new();
+    for service in services {
+        if let (base, Some(version)) = service.base_and_version()
+            && current(service.feature)
+        {
+            families
+                .entry(base)
+                .or_default()
+                .push((version, service.feature));
+        }
+    }
+    let taken =
+        |name: &str| services.iter().any(|s| s.feature == name) || BUILTIN_COMMANDS.contains(&name);
+    let mut out = Vec::new();
+    for mut family in families.into_values() {
+        family.sort();
+        let Some(&(version, newest)) = family.last() else {
+            continue;
+        };
+        let Some(name) = newest.strip_suffix(&format!("-v{version}")) else {
+            continue;
+        };
+        if name.is_empty() || taken(name) {
+            continue;
+        }
+        out.push(Alias {
+            name: name.to_owned(),
+            service: newest.to_owned(),
+            also_current: family[..family.len() - 1]
+                .iter()
+                .map(|(_, f)| (*f).to_owned())
+                .collect(),
+        });
+    }
+    out
+}
+
+/// Commands of the CLI's own, which no short name may shadow.
+pub const BUILTIN_COMMANDS: [&str; 4] = ["api", "describe", "completions", "whoami"];
+
+/// The versioned service command a name stands for: itself, or the
+/// service a short name runs.
+pub fn canonical_service(name: &str) -> &str {
+    table()
+        .aliases
+        .iter()
+        .find(|a| a.name == name)
+        .map_or(name, |a| a.service.as_str())
 }
 
 /// The command that runs the operation with id `id`, as `service action`.

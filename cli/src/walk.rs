@@ -21,7 +21,7 @@ pub(crate) async fn walk_pages(
     walked
 }
 
-pub(crate) async fn walk(
+async fn walk(
     sender: &Sender,
     request: Request,
     items: Option<String>,
@@ -32,25 +32,19 @@ pub(crate) async fn walk(
         return Ok(());
     }
     // The library's walk: its repeated-cursor guard, retries and pacing per
-    // page; one page in memory at a time.
+    // page, the end at an empty page; one page in memory at a time. With a
+    // limit, no page is asked for once it is reached.
     let mut pages = sender.pages(&request, items)?;
     let mut count = 0u64;
     while let Some(page) = pages.next().await {
-        let page = page?;
-        if page.items.is_empty() {
-            break;
-        }
-        for item in &page.items {
+        for item in &page?.items {
+            printer.item(item)?;
+            count += 1;
             if limit.is_some_and(|l| count >= l) {
                 return printer.flush();
             }
-            printer.item(item)?;
-            count += 1;
         }
         printer.flush()?;
-        if limit.is_some_and(|l| count >= l) {
-            break;
-        }
     }
     Ok(())
 }

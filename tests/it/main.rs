@@ -6,7 +6,7 @@
 //! Everything here must be safe to run in one process alongside the rest:
 //! no environment changes (`client::from_env` runs itself again as a child
 //! process for that), tracing subscribers only through
-//! `tracing::subscriber::set_default` (thread-scoped; `client::tracing_spans`
+//! `tracing::subscriber::set_default` (thread-scoped; `common::capture`
 //! explains the inert second dispatcher it keeps registered), no global `log`
 //! logger and no global allocator. A test that needs process-global state
 //! goes into its own small binary instead: today only

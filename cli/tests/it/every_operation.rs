@@ -19,7 +19,7 @@ fn text(value: &Value) -> String {
 
 /// The flags of an operation: its path parameters and required query
 /// parameters, from the spec's examples.
-fn param_args(op: &Value) -> Vec<String> {
+pub fn param_args(op: &Value) -> Vec<String> {
     let mut args = Vec::new();
     for p in op["parameters"].as_array().expect("parameters") {
         if p["required"] != true {
@@ -43,7 +43,7 @@ fn param_args(op: &Value) -> Vec<String> {
 }
 
 /// The smallest body the simplified schema accepts.
-fn minimal(schema: &Value) -> Value {
+pub fn minimal(schema: &Value) -> Value {
     if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
         return first.clone();
     }

@@ -5,6 +5,12 @@
 mod common;
 mod describe;
 mod every_operation;
+mod jq;
+mod mcp;
+mod names;
 mod prism;
+mod quiet;
+mod reference;
 mod usage;
+mod whoami;
 mod wire;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::common::{SECRET, code, run_with, stderr, stdout};
 
 /// Runs with the secret key against `base`, checking the key never shows.
-fn run_against(base: &str, args: &[&str]) -> Output {
+pub fn run_against(base: &str, args: &[&str]) -> Output {
     let mut argv = vec!["--base-url", base, "--no-retry"];
     argv.extend_from_slice(args);
     let out = run_with(&argv, Some(SECRET), None);
@@ -89,7 +89,7 @@ fn deep_object_filters_encode_as_the_library_does() {
 }
 
 /// Three pages of two items: `c1`, `c2` cursors, the last page has none.
-fn three_pages(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
+pub fn three_pages(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
     let pages = [
         (None, Some("c1"), [1, 2]),
         (Some("c1"), Some("c2"), [3, 4]),
@@ -117,7 +117,7 @@ fn three_pages(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
         .collect()
 }
 
-fn ids(out: &Output) -> Vec<String> {
+pub fn ids(out: &Output) -> Vec<String> {
     stdout(out)
         .lines()
         .map(|l| {

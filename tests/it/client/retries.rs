@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::common::capture::{Capture, register_a_second_dispatcher};
 use crate::common::*;
 use httpmock::HttpMockResponse;
 use httpmock::prelude::*;
@@ -262,6 +263,70 @@ async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
     let error = client.severities_v1_list().send().await.unwrap_err();
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
     assert_eq!(mock.calls_async().await, 1);
+}
+
+/// `Error::retry_after` reports the wait the retry loop read from the same
+/// response (the `retry_after_ms` of its "error response" event), whatever
+/// the response says: a body time already passed (no wait, not zero), a
+/// body time ahead in JSON that is not the envelope, `Retry-After: 0`, and
+/// `Retry-After` over a body time.
+#[tokio::test]
+async fn error_retry_after_is_the_wait_the_retry_loop_read() {
+    register_a_second_dispatcher();
+    let ahead = (chrono::Utc::now() + chrono::Duration::hours(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let not_an_envelope = format!(r#"{{"rate_limit":{{"retry_after":"{ahead}"}}}}"#);
+    // (Retry-After header, body, whether a wait is expected)
+    let cases = [
+        (None, RATE_LIMITED_429.to_owned(), false),
+        (None, not_an_envelope, true),
+        (Some("0"), RATE_LIMITED_429.to_owned(), true),
+        (
+            Some("7"),
+            RATE_LIMITED_429.replace("2025-04-17T11:17:18Z", &ahead),
+            true,
+        ),
+    ];
+    for (header, body, waits) in cases {
+        let server = server().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/v1/severities");
+                let then = then
+                    .status(429)
+                    .header("content-type", "application/json")
+                    .body(&body);
+                if let Some(value) = header {
+                    then.header("retry-after", value);
+                }
+            })
+            .await;
+        let client = builder(&server)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+
+        let capture = Capture::default();
+        let guard = tracing::subscriber::set_default(capture.clone());
+        let error = client.severities_v1_list().send().await.unwrap_err();
+        drop(guard);
+
+        let events = capture.0.events.lock().unwrap();
+        let read: Vec<Option<&str>> = events
+            .iter()
+            .filter(|e| e.get("message").is_some_and(|m| m == "error response"))
+            .map(|e| e.get("retry_after_ms").map(String::as_str))
+            .collect();
+        let case = format!("Retry-After {header:?}, body {body}");
+        assert_eq!(
+            read.len(),
+            1,
+            "one error response read ({case}): {events:?}"
+        );
+        let reported = error.retry_after().map(|w| w.as_millis().to_string());
+        assert_eq!(reported.as_deref(), read[0], "{case}");
+        assert_eq!(reported.is_some(), waits, "{case}");
+    }
 }
 
 /// A listener that accepts connections and closes them at once, counting

@@ -2,91 +2,15 @@
 //! operation id, method, path template, attempt, status and request id, and
 //! nothing traced contains the API key.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
-
+use crate::common::capture::{Capture, Fields, register_a_second_dispatcher};
 use crate::common::*;
 use httpmock::HttpMockResponse;
 use httpmock::prelude::*;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::subscriber::NoSubscriber;
-use tracing::{Dispatch, Event, Metadata, Subscriber};
 
-/// The fields of one span or event, as text.
-type Fields = BTreeMap<String, String>;
-
-/// A subscriber that records every span and event, at every level; clones
-/// share the record.
-#[derive(Clone, Default)]
-struct Capture(Arc<Recorded>);
-
-#[derive(Default)]
-struct Recorded {
-    spans: Mutex<Vec<(String, Fields)>>,
-    events: Mutex<Vec<Fields>>,
-}
-
-struct Visitor<'a>(&'a mut Fields);
-
-impl Visit for Visitor<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
-        let mut fields = Fields::new();
-        attributes.record(&mut Visitor(&mut fields));
-        let mut spans = self.0.spans.lock().unwrap();
-        spans.push((attributes.metadata().name().to_owned(), fields));
-        Id::from_u64(spans.len() as u64)
-    }
-
-    fn record(&self, span: &Id, values: &Record<'_>) {
-        let mut spans = self.0.spans.lock().unwrap();
-        let index = span.into_u64() as usize - 1;
-        values.record(&mut Visitor(&mut spans[index].1));
-    }
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = Fields::new();
-        event.record(&mut Visitor(&mut fields));
-        self.0.events.lock().unwrap().push(fields);
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
-}
-
-/// Keeps a second, inert dispatcher registered for the rest of the process,
-/// so that a capture installed after it sees every callsite.
-///
-/// With only one dispatcher registered, tracing-core computes a callsite's
-/// interest from the default dispatcher of the thread that reaches the
-/// callsite first (tokio-rs/tracing#3611): a test on another thread, with no
-/// subscriber, would then cache `never` for the client's span while the
-/// capture is installed, and the capture would see nothing. With two, a
-/// callsite's interest comes from the registered dispatchers, under a lock
-/// that orders it against the capture's registration. The inert dispatcher
-/// is never anyone's default and enables nothing.
-fn register_a_second_dispatcher() {
-    static INERT: OnceLock<Dispatch> = OnceLock::new();
-    INERT.get_or_init(|| Dispatch::new(NoSubscriber::default()));
-}
+/// An error body naming its request id, which the span takes when no
+/// `x-request-id` header does.
+const NOT_FOUND_404: &str = r#"{"type":"not_found","status":404,"request_id":"r-404",
+    "errors":[{"code":"not_found","message":"The requested resource could not be found"}]}"#;
 
 #[tokio::test]
 async fn each_attempt_has_a_span_with_its_details() {
@@ -112,21 +36,38 @@ async fn each_attempt_has_a_span_with_its_details() {
             then.respond_with(responder);
         })
         .await;
+    // An error path too: its span, and its events checked for the key.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/severities/sev-missing");
+            then.respond_with(|_: &HttpMockRequest| json(404, NOT_FOUND_404));
+        })
+        .await;
     let client = client(&server);
 
     let capture = Capture::default();
     let guard = tracing::subscriber::set_default(capture.clone());
     client.severities_v1_list().send().await.unwrap();
-    // An error path too, so its events are checked for the key.
-    let _ = client.severities_v1_show().send().await;
+    let error = client
+        .severities_v1_show()
+        .id("sev-missing")
+        .send()
+        .await
+        .unwrap_err();
     drop(guard);
+    assert!(error.is_not_found(), "{error}");
 
     let spans = capture.0.spans.lock().unwrap();
-    let requests: Vec<&Fields> = spans
-        .iter()
-        .filter(|(name, _)| name == "incidentio.request")
-        .map(|(_, fields)| fields)
-        .collect();
+    let of = |operation: &str| -> Vec<&Fields> {
+        spans
+            .iter()
+            .filter(|(name, fields)| {
+                name == "incidentio.request" && fields["operation"] == operation
+            })
+            .map(|(_, fields)| fields)
+            .collect()
+    };
+    let requests = of("Severities V1#List");
     assert_eq!(requests.len(), 2, "one span per attempt: {spans:?}");
     for (index, fields) in requests.iter().enumerate() {
         assert_eq!(fields["operation"], "Severities V1#List");
@@ -142,12 +83,31 @@ async fn each_attempt_has_a_span_with_its_details() {
     assert_eq!(requests[1]["status"], "200");
     assert_eq!(requests[1]["request_id"], "req-200");
 
+    let shows = of("Severities V1#Show");
+    assert_eq!(shows.len(), 1, "a 404 is not retried: {spans:?}");
+    assert_eq!(shows[0]["method"], "GET");
+    assert_eq!(shows[0]["path"], "/v1/severities/{id}");
+    assert_eq!(shows[0]["attempt"], "1");
+    assert_eq!(shows[0]["status"], "404");
+    assert_eq!(
+        shows[0].get("request_id").map(String::as_str),
+        Some("r-404"),
+        "from the error body: {spans:?}"
+    );
+
     let events = capture.0.events.lock().unwrap();
     assert!(
         events
             .iter()
             .any(|e| e.get("message").is_some_and(|m| m.contains("retrying"))),
         "the retry is logged: {events:?}"
+    );
+    assert!(
+        events.iter().any(|e| {
+            e.get("message").is_some_and(|m| m == "error response")
+                && e.get("status").is_some_and(|s| s == "404")
+        }),
+        "the 404 is logged: {events:?}"
     );
     assert_no_key("spans", &format!("{spans:?}"));
     assert_no_key("events", &format!("{events:?}"));

@@ -2,6 +2,7 @@
 //! on 127.0.0.1, a client pointed at it, and scripted responses; in the
 //! submodules, a raw loopback server, fuzz campaigns and the spec.
 
+pub mod capture;
 pub mod fuzz;
 pub mod raw_http;
 pub mod reading;

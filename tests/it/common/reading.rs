@@ -56,17 +56,7 @@ pub fn read(spec: &Value) -> BTreeMap<String, Takes> {
             }
             let body_required = op["requestBody"]["content"]["application/json"]
                 .get("schema")
-                .map(|schema| {
-                    let mut required: Vec<String> = follow(spec, schema)["required"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect();
-                    required.sort();
-                    required
-                });
+                .map(|schema| required_of(follow(spec, schema)));
             out.insert(
                 op["operationId"].as_str().expect("operationId").to_owned(),
                 Takes {

@@ -6,7 +6,7 @@
 //! text input (`serde_json::from_str`), and only for that (a failure's JSON
 //! path is found from the failing position, not by a path-tracking
 //! decoder). Decoding here goes through exactly that reader, so a test that
-//! decodes all ~180 success types adds no second copy of their decoders
+//! decodes every success type adds no second copy of their decoders
 //! (`from_slice` and `from_value` each did, about a fifth of the binary's
 //! code, and `serde_path_to_error` a quarter). Encoding is `to_value` only,
 //! for the same reason.

@@ -10,6 +10,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use incidentio::Method;
+use incidentio::mock::MockApi;
+use serde_json::Value;
+
 /// Runs example `name` with no API key and returns its stdout, failing on
 /// a non-zero exit, a missing binary or a run longer than a minute.
 fn run(name: &str) -> String {
@@ -73,8 +77,57 @@ fn create_incident_declares_one() {
 
 #[test]
 fn paginate_alerts_walks_to_the_end() {
+    let expected = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(alerts_the_mock_serves());
+    assert!(expected > 0, "the mock serves alerts to walk");
+
     let out = run("paginate_alerts");
-    assert!(out.contains("firing alerts since"), "{out}");
+    let summary = out
+        .lines()
+        .find(|line| line.contains(" firing alerts since "))
+        .unwrap_or_else(|| panic!("no summary line:\n{out}"));
+    let total: usize = summary
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {summary:?}"));
+    assert_eq!(total, expected, "the count it reports:\n{out}");
+    // One line per alert before the summary, one per source after it.
+    let (listed, by_source) = out.split_once(summary).unwrap();
+    let listed = listed.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(listed, expected, "the alerts it printed:\n{out}");
+    let by_source: usize = by_source
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(by_source, expected, "the per-source counts:\n{out}");
+}
+
+/// How many alerts a walk over the built-in mock finds (as the example's
+/// walk should), counted by following `pagination_meta.after` by hand with
+/// raw requests, apart from the library's pagination.
+async fn alerts_the_mock_serves() -> usize {
+    let mock = MockApi::start().await;
+    let client = mock.client().unwrap();
+    let mut total = 0;
+    let mut after: Option<String> = None;
+    for _ in 0..100 {
+        let mut request = client.request(Method::GET, "/v2/alerts");
+        if let Some(cursor) = &after {
+            request = request.query("after", cursor);
+        }
+        let page: Value = request.send_as().await.unwrap();
+        total += page["alerts"].as_array().expect("an alerts array").len();
+        after = page["pagination_meta"]["after"]
+            .as_str()
+            .filter(|cursor| !cursor.is_empty())
+            .map(str::to_owned);
+        if after.is_none() {
+            return total;
+        }
+    }
+    panic!("the mock's pages never end");
 }
 
 #[test]

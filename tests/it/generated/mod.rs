@@ -6,3 +6,4 @@ mod examples;
 mod features_in_sync;
 mod operations;
 mod struct_deserialize;
+mod timestamp_decode;

@@ -164,15 +164,7 @@ fn the_sequence_form_decodes_like_the_map_form() {
 #[test]
 fn a_large_example_decodes_the_same_from_map_and_sequence() {
     // The spec's own example incident: nested structs, lists, options.
-    let spec: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/incident-io.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let example = spec["components"]["schemas"]["IncidentV2"]["example"].clone();
+    let example = example_incident();
     assert!(example.is_object(), "the spec has an IncidentV2 example");
     let from_map: IncidentV2 = decode(example.clone()).unwrap();
     let mut top = serde_json::to_value(&from_map).unwrap();
@@ -241,4 +233,124 @@ fn an_enum_decodes_from_the_variant_index_that_serialize_writes() {
         }
     }
     assert_eq!(count, 4, "outstanding, completed, deleted, not_doing");
+}
+
+// ---- key order and keys that look like field names -------------------------
+//
+// The shared lookup tries the field after the previous key's first, then
+// scans the rest of the names from there, wrapping around; names are
+// compared byte by byte or a word at a time. The tests below decode the same object with
+// its keys in other orders and with near-miss keys added.
+
+/// The spec's example incident: 29 fields, names from 2 to 25 bytes.
+fn example_incident() -> Value {
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/openapi/incident-io.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    spec["components"]["schemas"]["IncidentV2"]["example"].clone()
+}
+
+/// The example incident's entries, in the spec's (alphabetical) order.
+fn example_entries() -> Vec<(String, Value)> {
+    let example = example_incident();
+    let object = example
+        .as_object()
+        .expect("the spec has an IncidentV2 example");
+    object.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// An object's text with its entries in the given order (a `Value` would
+/// sort them).
+fn object_text(entries: &[(String, Value)]) -> String {
+    let fields: Vec<String> = entries
+        .iter()
+        .map(|(key, value)| format!("{}:{value}", Value::from(key.as_str())))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+fn decoded_incident(text: &str) -> Value {
+    let incident: IncidentV2 = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    serde_json::to_value(incident).unwrap()
+}
+
+#[test]
+fn keys_in_any_order_decode_the_same() {
+    let entries = example_entries();
+    assert!(entries.len() > 20, "the example has most fields");
+    let expected = decoded_incident(&object_text(&entries));
+    let mut reversed = entries.clone();
+    reversed.reverse();
+    // Every other key first, then the rest: each lookup starts past the
+    // key it wants, so it wraps around.
+    let (even, odd): (Vec<_>, Vec<_>) = entries
+        .iter()
+        .cloned()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    let interleaved: Vec<_> = odd.into_iter().chain(even).map(|(_, e)| e).collect();
+    let mut rotated = entries.clone();
+    rotated.rotate_left(entries.len() / 2);
+    for order in [reversed, interleaved, rotated] {
+        assert_eq!(decoded_incident(&object_text(&order)), expected);
+    }
+}
+
+#[test]
+fn a_key_one_byte_off_a_field_name_is_ignored() {
+    // For every field name and every byte of it, the name with that byte
+    // changed (same length, so only the byte comparison tells them apart)
+    // is added as an unknown key with a value of the wrong type: taking it
+    // for the field would fail the decode (`duplicate field` or a type
+    // error), ignoring it leaves the decoded value as it was.
+    let entries = example_entries();
+    let expected = decoded_incident(&object_text(&entries));
+    for (key, _) in &entries {
+        for at in 0..key.len() {
+            let mut near = key.clone().into_bytes();
+            near[at] = if near[at] == b'x' { b'y' } else { b'x' };
+            let near = String::from_utf8(near).unwrap();
+            // Before and after the real key, so that the lookup has just
+            // matched the field (or its predecessor) either way.
+            for before in [true, false] {
+                let mut with_near = Vec::new();
+                for entry in &entries {
+                    if entry.0 == *key && before {
+                        with_near.push((near.clone(), json!([{"wrong": "type"}])));
+                    }
+                    with_near.push(entry.clone());
+                    if entry.0 == *key && !before {
+                        with_near.push((near.clone(), json!([{"wrong": "type"}])));
+                    }
+                }
+                assert_eq!(
+                    decoded_incident(&object_text(&with_near)),
+                    expected,
+                    "{near} beside {key}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_repeated_key_is_a_duplicate_wherever_it_comes_again() {
+    let entries = example_entries();
+    // Right after itself, and after the lookup has moved on past it.
+    for (repeat_at, (key, value)) in [(1, &entries[0]), (entries.len(), &entries[3])] {
+        let mut repeated = entries.clone();
+        repeated.insert(repeat_at, (key.clone(), value.clone()));
+        let error = serde_json::from_str::<IncidentV2>(&object_text(&repeated))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(&format!("duplicate field `{key}`")),
+            "{error}"
+        );
+    }
 }

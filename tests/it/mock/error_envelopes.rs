@@ -1,19 +1,25 @@
 //! The mock answers like the API where a client would notice: a missing or
 //! malformed `Authorization` gets the 401 envelope, an unknown path the 404
 //! envelope, a body that is not JSON the 422 envelope; each decodes through
-//! the client's error type.
+//! the client's error type. Requests the client can make go through it (a
+//! raw request where no operation fits); a missing `Authorization` and a
+//! body that is not JSON, which the client never sends, go through plain
+//! reqwest, and their bodies are decoded as the client decodes an error
+//! body: into [`ErrorEnvelope`].
 
 use http::StatusCode;
-use incidentio::error::ErrorType;
+use incidentio::Method;
+use incidentio::error::{ErrorEnvelope, ErrorType};
 use incidentio::mock::{MOCK_API_KEY, MockApi};
 
-/// Decodes a raw response exactly as every generated `send()` does.
-async fn through_client_error(response: reqwest::Response) -> incidentio::Error {
-    incidentio::Error::from_progenitor(
-        "raw",
-        progenitor_client::Error::UnexpectedResponse(response),
-    )
-    .await
+/// The status of a response the client cannot send, and its body decoded
+/// as the client decodes an error body.
+async fn envelope_of(response: reqwest::Response) -> (StatusCode, ErrorEnvelope) {
+    let status = response.status();
+    let body = response.bytes().await.unwrap();
+    let envelope = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("not the envelope ({e}): {}", String::from_utf8_lossy(&body)));
+    (status, envelope)
 }
 
 fn first_code(error: &incidentio::Error) -> &str {
@@ -30,24 +36,24 @@ async fn missing_or_malformed_authorization_gets_the_401_envelope() {
     let url = format!("{}/v1/severities", mock.base_url());
 
     let missing = http().get(&url).send().await.unwrap();
-    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         missing.headers()["content-type"],
         "application/json",
         "an envelope is JSON"
     );
-    let error = through_client_error(missing).await;
-    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
-    let envelope = error.api_error().unwrap().envelope.as_ref().unwrap();
+    let (status, envelope) = envelope_of(missing).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(envelope.kind.known(), Some(&ErrorType::AuthenticationError));
     assert_eq!(envelope.status, Some(401));
-    assert_eq!(first_code(&error), "missing_authorization_material");
+    assert_eq!(envelope.errors[0].code, "missing_authorization_material");
     assert_eq!(
         envelope.errors[0].message,
         "No authorization material provided in request"
     );
-    assert!(error.request_id().is_some());
+    assert!(envelope.request_id.is_some());
 
+    // The client's own `authorization` header replaces the key.
+    let client = mock.client().unwrap();
     for malformed in [
         "Bearer",
         "Bearer ",
@@ -55,13 +61,12 @@ async fn missing_or_malformed_authorization_gets_the_401_envelope() {
         "bearer two words",
         "mock-api-key",
     ] {
-        let response = http()
-            .get(&url)
+        let error = client
+            .request(Method::GET, "/v1/severities")
             .header("authorization", malformed)
             .send()
             .await
-            .unwrap();
-        let error = through_client_error(response).await;
+            .unwrap_err();
         assert_eq!(
             error.status(),
             Some(StatusCode::UNAUTHORIZED),
@@ -73,7 +78,6 @@ async fn missing_or_malformed_authorization_gets_the_401_envelope() {
 
     // Through the generated client: the heartbeat ping sends the caller's
     // own `authorization` header instead of the key.
-    let client = mock.client().unwrap();
     let error = client
         .heartbeat_v2_ping()
         .alert_source_config_id("hb")
@@ -90,14 +94,14 @@ async fn missing_or_malformed_authorization_gets_the_401_envelope() {
 #[tokio::test]
 async fn an_unknown_path_gets_the_404_envelope() {
     let mock = MockApi::start().await;
-    let response = http()
-        .get(format!("{}/v2/no_such_thing", mock.base_url()))
-        .bearer_auth(MOCK_API_KEY)
+    let error = mock
+        .client()
+        .unwrap()
+        .request(Method::GET, "/v2/no_such_thing")
         .send()
         .await
-        .unwrap();
-    let error = through_client_error(response).await;
-    assert!(error.is_not_found());
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error}");
     assert_eq!(
         error
             .api_error()
@@ -143,14 +147,10 @@ async fn a_body_that_is_not_json_gets_the_422_envelope() {
             .send()
             .await
             .unwrap();
-        let error = through_client_error(response).await;
-        assert_eq!(
-            error.status(),
-            Some(StatusCode::UNPROCESSABLE_ENTITY),
-            "{body}"
-        );
-        assert!(error.is_validation());
-        assert_eq!(first_code(&error), "invalid_json");
+        let (status, envelope) = envelope_of(response).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(envelope.kind.known(), Some(&ErrorType::ValidationError));
+        assert_eq!(envelope.errors[0].code, "invalid_json");
     }
     let create = mock.on("incidents_v2_create").unwrap();
     assert_eq!(

@@ -1,0 +1,144 @@
+//! `incidentio mcp`: every operation of the API as tools for AI agents,
+//! over the Model Context Protocol (the official Rust SDK, `rmcp`), on the
+//! library's auth, retries, pacing and typed errors. Read-only unless
+//! started with `--allow-writes`.
+
+mod call;
+mod server;
+mod tools;
+pub mod toolsets;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use incidentio::catalog::{self, OperationInfo};
+use rmcp::ServiceExt;
+
+use crate::connect::sender;
+use crate::error::CliError;
+
+/// The default bound on a result, in bytes of JSON.
+const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
+
+/// The `mcp` subcommand.
+pub fn command() -> Command {
+    let toolsets: Vec<String> = toolsets::GROUPS
+        .iter()
+        .map(|(name, _, about)| format!("  {name}: {about}"))
+        .collect();
+    Command::new("mcp")
+        .about("Serve every operation to AI agents over MCP (stdio); read-only unless --allow-writes")
+        .after_help(format!(
+            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.",
+            toolsets::DEFAULT.join(","),
+            toolsets.join("\n")
+        ))
+        .arg(
+            Arg::new("toolsets")
+                .long("toolsets")
+                .value_name("A,B|all")
+                .value_delimiter(',')
+                .help("The toolsets whose operations are tools (`all` for every one)"),
+        )
+        .arg(
+            Arg::new("tools")
+                .long("tools")
+                .value_name("OP,OP")
+                .value_delimiter(',')
+                .help("Single operations as tools as well, by name (incidents_v2_show)"),
+        )
+        .arg(
+            Arg::new("allow-writes")
+                .long("allow-writes")
+                .action(ArgAction::SetTrue)
+                .help("Offer and allow operations that change data (default: reads only)"),
+        )
+        .arg(
+            Arg::new("max-result-bytes")
+                .long("max-result-bytes")
+                .value_name("N")
+                .value_parser(clap::value_parser!(usize))
+                .help("Cut list results above this size between items (default 100000)"),
+        )
+}
+
+/// Serves MCP on stdio until the client hangs up.
+pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError> {
+    let allow_writes = args.get_flag("allow-writes");
+    let offer = offer(args, allow_writes)?;
+    // A dry run needs no key: nothing is sent but reads.
+    let (sender, _mock) = sender(matches, false).await?;
+    let policy = call::Policy {
+        allow_writes,
+        dry_run: matches.get_flag("dry-run"),
+        max_result_bytes: args
+            .get_one::<usize>("max-result-bytes")
+            .copied()
+            .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
+    };
+    let server = server::Server::new(sender.client().clone(), policy, offer);
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| CliError::usage(format!("MCP: the client did not initialize: {e}")))?;
+    running
+        .waiting()
+        .await
+        .map_err(|e| CliError::usage(format!("MCP: the server stopped: {e}")))?;
+    Ok(())
+}
+
+/// The tools of the enabled toolsets and single operations, reads only
+/// unless writes are allowed; a deprecated operation is left out when its
+/// replacement is offered.
+fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliError> {
+    let known = toolsets::all_names();
+    let wanted: BTreeSet<&str> = match args.get_many::<String>("toolsets") {
+        None => toolsets::DEFAULT.iter().copied().collect(),
+        Some(names) => {
+            let mut set = BTreeSet::new();
+            for name in names {
+                if name == "all" {
+                    set.extend(known.iter().copied());
+                } else if let Some(k) = known.iter().find(|k| **k == name) {
+                    set.insert(*k);
+                } else if !name.is_empty() {
+                    return Err(CliError::usage(format!(
+                        "--toolsets: no toolset `{name}` (there are: {}, all)",
+                        known.join(", ")
+                    )));
+                }
+            }
+            set
+        }
+    };
+    let mut chosen: Vec<&'static OperationInfo> = catalog::operations()
+        .iter()
+        .filter(|op| wanted.contains(toolsets::toolset_of(op)))
+        .collect();
+    for name in args.get_many::<String>("tools").into_iter().flatten() {
+        let op = catalog::by_method_name(name).ok_or_else(|| {
+            CliError::usage(format!(
+                "--tools: no operation `{name}` (see `incidentio describe`)"
+            ))
+        })?;
+        if !chosen.iter().any(|c| c.operation.id == op.operation.id) {
+            chosen.push(op);
+        }
+    }
+    chosen.retain(|op| allow_writes || tools::is_read(op));
+    let ids: BTreeSet<&str> = chosen.iter().map(|op| op.operation.id).collect();
+    chosen
+        .retain(|op| !(op.operation.deprecated && op.replacement.is_some_and(|r| ids.contains(r))));
+    let mut operations = BTreeMap::new();
+    let mut list = Vec::new();
+    for op in chosen {
+        list.push(tools::operation_tool(op));
+        operations.insert(tools::tool_name(op), op);
+    }
+    list.extend(tools::meta_tools(allow_writes));
+    Ok(server::Offer {
+        tools: list,
+        operations,
+    })
+}

@@ -1,0 +1,64 @@
+//! `INC-123` wherever an incident id is expected. `Incidents V2#Show`
+//! takes the reference's number as its id (its description says so); the
+//! other operations' `incident_id` query parameters get the id that show
+//! call answers, resolved once per command before the call itself.
+
+use serde_json::Value;
+
+use crate::error::CliError;
+use crate::send::{Request, Sender};
+
+/// The operation that takes a reference's number as its id.
+pub(crate) const SHOW: &str = "Incidents V2#Show";
+
+/// The number of an incident reference (`INC-123`, any case), if `value`
+/// is one.
+pub(crate) fn reference_number(value: &str) -> Option<&str> {
+    let (prefix, number) = value.split_once('-')?;
+    (prefix.eq_ignore_ascii_case("inc")
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(number)
+}
+
+/// Replaces each `incident_id=INC-N` query pair of `request` with the id
+/// `Incidents V2#Show` answers for `N`: one request per distinct
+/// reference, before the call.
+pub(crate) async fn resolve(sender: &Sender, request: &mut Request) -> Result<(), CliError> {
+    let mut resolved: Vec<(String, String)> = Vec::new();
+    for (name, value) in &mut request.query {
+        if name != "incident_id" {
+            continue;
+        }
+        let Some(number) = reference_number(value) else {
+            continue;
+        };
+        if let Some((_, id)) = resolved.iter().find(|(r, _)| r == value) {
+            *value = id.clone();
+            continue;
+        }
+        let id = show_id(sender, number).await?;
+        resolved.push((value.clone(), id.clone()));
+        *value = id;
+    }
+    Ok(())
+}
+
+async fn show_id(sender: &Sender, number: &str) -> Result<String, CliError> {
+    let op = incidentio::catalog::by_id(SHOW).ok_or_else(|| {
+        CliError::usage(format!("this build has no {SHOW} to resolve INC-{number}"))
+    })?;
+    let request = Request {
+        method: op.operation.method.to_owned(),
+        path: op.operation.path.replace("{id}", number),
+        query: Vec::new(),
+        body: None,
+    };
+    let response = sender.send(&request).await?;
+    let answer: Value = serde_json::from_slice(&response.body)
+        .map_err(|e| CliError::Decode(format!("the body is not JSON: {e}")))?;
+    answer["incident"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| CliError::Decode(format!("{SHOW} for INC-{number} gave no incident.id")))
+}
