@@ -341,6 +341,36 @@ fn bad_input_gets_clear_errors_and_the_server_goes_on() {
     );
     assert_eq!(wrong_type["result"]["isError"], true, "{wrong_type}");
 
+    // A line that is not JSON: a parse error (no id can be read), then
+    // JSON that is not a message MCP knows: an invalid request, answered
+    // with its id so the client's request does not wait for ever. A ping
+    // follows each, so a server that skipped the bad line without an
+    // answer fails here (its first message would be the ping's answer)
+    // instead of leaving the test waiting.
+    let ping = json!({"jsonrpc": "2.0", "id": "ping", "method": "ping"}).to_string();
+    session.send("{not json");
+    session.send(&ping);
+    let parse = session.read();
+    assert_eq!(parse["error"]["code"], -32700, "{parse}");
+    assert!(parse.get("id").is_none(), "{parse}");
+    assert_eq!(session.read()["id"], "ping");
+
+    session.send(r#"{"jsonrpc":"2.0","id":"odd","method":"tools/call","params":"x"}"#);
+    session.send(&ping);
+    let invalid = session.read();
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    assert_eq!(invalid["id"], "odd", "{invalid}");
+    assert_eq!(session.read()["id"], "ping");
+
+    // 10 MB of arguments: refused by name and size, nothing sent.
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let refused = session.call("describe_operation", json!({"operation": huge}));
+    assert_eq!(refused["isError"], true);
+    let message = refused["structuredContent"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("bytes, over the bound"), "{message}");
+
     // Still serving.
     let found = session.call("search_operations", json!({"query": "list alerts"}));
     assert_eq!(found["isError"], false, "{found}");
