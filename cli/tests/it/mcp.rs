@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::{SECRET, run, stdout};
 
 /// A running server and its pipes.
-struct Session {
+pub struct Session {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -22,7 +22,7 @@ struct Session {
 impl Session {
     /// Starts `incidentio <args>` (which must end in `mcp …`) and
     /// initializes it.
-    fn start(args: &[&str], key: Option<&str>) -> Session {
+    pub fn start(args: &[&str], key: Option<&str>) -> Session {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
         cmd.args(args)
             .env_remove("INCIDENT_IO_API_KEY")
@@ -89,7 +89,7 @@ impl Session {
     }
 
     /// A tool call's result (`isError` or not).
-    fn call(&mut self, tool: &str, arguments: Value) -> Value {
+    pub fn call(&mut self, tool: &str, arguments: Value) -> Value {
         let response = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
         response["result"].clone()
     }
