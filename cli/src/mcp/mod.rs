@@ -5,6 +5,7 @@
 
 mod call;
 mod server;
+mod stdio;
 mod tools;
 pub mod toolsets;
 
@@ -78,7 +79,7 @@ pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError
     };
     let server = server::Server::new(sender.client().clone(), policy, offer);
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve(stdio::transport())
         .await
         .map_err(|e| CliError::usage(format!("MCP: the client did not initialize: {e}")))?;
     running

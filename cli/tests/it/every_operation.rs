@@ -21,25 +21,36 @@ fn text(value: &Value) -> String {
 /// parameters, from the spec's examples.
 pub fn param_args(op: &Value) -> Vec<String> {
     let mut args = Vec::new();
-    for p in op["parameters"].as_array().expect("parameters") {
-        if p["required"] != true {
-            continue;
-        }
-        let value = if let Some(first) = p["enum"].as_array().and_then(|e| e.first()) {
-            text(first)
-        } else if !p["example"].is_null() {
-            text(&p["example"])
-        } else if p["syntax"] == "OP=VALUE" {
-            format!("one_of={PLACEHOLDER_ID}")
-        } else if p["syntax"] == "ID:OP=VALUE" {
-            format!("{PLACEHOLDER_ID}:one_of=X")
-        } else {
-            PLACEHOLDER_ID.to_owned()
-        };
+    for p in required_params(op) {
         args.push(p["flag"].as_str().expect("flag").to_owned());
-        args.push(value);
+        args.push(param_value(p));
     }
     args
+}
+
+/// An operation's required parameters, as `describe` shows them.
+pub fn required_params(op: &Value) -> impl Iterator<Item = &Value> {
+    op["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .filter(|p| p["required"] == true)
+}
+
+/// A value for a parameter, as its flag takes it: the first of its enum,
+/// else the spec's example, else a placeholder in its syntax.
+pub fn param_value(p: &Value) -> String {
+    if let Some(first) = p["enum"].as_array().and_then(|e| e.first()) {
+        text(first)
+    } else if !p["example"].is_null() {
+        text(&p["example"])
+    } else if p["syntax"] == "OP=VALUE" {
+        format!("one_of={PLACEHOLDER_ID}")
+    } else if p["syntax"] == "ID:OP=VALUE" {
+        format!("{PLACEHOLDER_ID}:one_of=X")
+    } else {
+        PLACEHOLDER_ID.to_owned()
+    }
 }
 
 /// The smallest body the simplified schema accepts.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::common::{SECRET, run, stdout};
 
 /// A running server and its pipes.
-struct Session {
+pub struct Session {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -22,7 +22,7 @@ struct Session {
 impl Session {
     /// Starts `incidentio <args>` (which must end in `mcp …`) and
     /// initializes it.
-    fn start(args: &[&str], key: Option<&str>) -> Session {
+    pub fn start(args: &[&str], key: Option<&str>) -> Session {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
         cmd.args(args)
             .env_remove("INCIDENT_IO_API_KEY")
@@ -89,7 +89,7 @@ impl Session {
     }
 
     /// A tool call's result (`isError` or not).
-    fn call(&mut self, tool: &str, arguments: Value) -> Value {
+    pub fn call(&mut self, tool: &str, arguments: Value) -> Value {
         let response = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
         response["result"].clone()
     }
@@ -340,6 +340,36 @@ fn bad_input_gets_clear_errors_and_the_server_goes_on() {
         json!({"name": "search_operations", "arguments": {"query": 5}}),
     );
     assert_eq!(wrong_type["result"]["isError"], true, "{wrong_type}");
+
+    // A line that is not JSON: a parse error (no id can be read), then
+    // JSON that is not a message MCP knows: an invalid request, answered
+    // with its id so the client's request does not wait for ever. A ping
+    // follows each, so a server that skipped the bad line without an
+    // answer fails here (its first message would be the ping's answer)
+    // instead of leaving the test waiting.
+    let ping = json!({"jsonrpc": "2.0", "id": "ping", "method": "ping"}).to_string();
+    session.send("{not json");
+    session.send(&ping);
+    let parse = session.read();
+    assert_eq!(parse["error"]["code"], -32700, "{parse}");
+    assert!(parse.get("id").is_none(), "{parse}");
+    assert_eq!(session.read()["id"], "ping");
+
+    session.send(r#"{"jsonrpc":"2.0","id":"odd","method":"tools/call","params":"x"}"#);
+    session.send(&ping);
+    let invalid = session.read();
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    assert_eq!(invalid["id"], "odd", "{invalid}");
+    assert_eq!(session.read()["id"], "ping");
+
+    // 10 MB of arguments: refused by name and size, nothing sent.
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let refused = session.call("describe_operation", json!({"operation": huge}));
+    assert_eq!(refused["isError"], true);
+    let message = refused["structuredContent"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("bytes, over the bound"), "{message}");
 
     // Still serving.
     let found = session.call("search_operations", json!({"query": "list alerts"}));
