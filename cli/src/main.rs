@@ -4,6 +4,7 @@
 //! the library too: the CLI adds names, flags and output.
 
 mod body;
+mod bulk;
 mod commands;
 mod connect;
 mod describe;
@@ -143,6 +144,9 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
                 Some(r) => eprintln!("warning: `{name} {action}` is deprecated; use `{r}`"),
                 None => eprintln!("warning: `{name} {action}` is deprecated"),
             }
+        }
+        if args.get_flag(commands::EACH) {
+            return bulk::run_each(op, matches, args, &mut printer).await;
         }
         let request = op_request(op, args)?;
         quiet = commands::is_quiet(args);

@@ -95,6 +95,19 @@ impl Printer {
         Ok(())
     }
 
+    /// One NDJSON record (a result of `--each`), compact on its own line
+    /// whatever the mode, and flushed: `--jq` runs on it.
+    pub fn record(&mut self, value: &Value) -> Result<(), CliError> {
+        if let Some(jq) = &self.jq {
+            let raw = serde_json::to_vec(value).map_err(std::io::Error::from)?;
+            jq.run(&raw, &mut self.out, false)?;
+        } else {
+            self.line(value)?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// One item of an `--all` walk, written as it arrives.
     pub fn item(&mut self, item: &Value) -> Result<(), CliError> {
         if let Some(jq) = &self.jq {
