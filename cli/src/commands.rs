@@ -133,7 +133,7 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .short('o')
             .value_parser(["json", "ndjson", "table"])
             .global(true)
-            .help("Output format (default json: pretty on a terminal, compact when piped)"),
+            .help("Output format. Default: on a terminal, lists as a table of id, reference, name, status, severity and created at (--fields to choose) and anything else as pretty JSON; piped, the JSON as sent"),
         Arg::new("fields")
             .long("fields")
             .value_name("A,B.C")

@@ -71,7 +71,10 @@ fn output_mode(matches: &ArgMatches) -> Mode {
     match matches.get_one::<String>("output").map(String::as_str) {
         Some("ndjson") => Mode::Ndjson,
         Some("table") => Mode::Table,
-        _ => Mode::Json,
+        Some(_) => Mode::Json,
+        // A person at a terminal: lists as tables. Piped: JSON, as always.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => Mode::Auto,
+        None => Mode::Json,
     }
 }
 

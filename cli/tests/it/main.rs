@@ -12,6 +12,7 @@ mod names;
 mod prism;
 mod quiet;
 mod reference;
+mod terminal;
 mod usage;
 mod whoami;
 mod wire;
