@@ -561,37 +561,3 @@ fn bound(result: &mut Value, items_field: Option<&str>, max: usize) -> Result<()
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::drop_examples;
-
-    #[test]
-    fn examples_go_and_a_property_named_example_stays() {
-        let mut schema = json!({
-            "type": "object",
-            "example": {"example": 1},
-            "properties": {
-                "example": {"type": "integer", "example": 1},
-                "list": {"type": "array", "items": {"type": "string", "example": "x"}},
-                "either": {"anyOf": [{"type": "string", "example": "y"}]},
-            },
-            "additionalProperties": {"type": "string", "example": "z"},
-        });
-        drop_examples(&mut schema);
-        assert_eq!(
-            schema,
-            json!({
-                "type": "object",
-                "properties": {
-                    "example": {"type": "integer"},
-                    "list": {"type": "array", "items": {"type": "string"}},
-                    "either": {"anyOf": [{"type": "string"}]},
-                },
-                "additionalProperties": {"type": "string"},
-            })
-        );
-    }
-}
