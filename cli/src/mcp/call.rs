@@ -377,12 +377,12 @@ fn check(op: &OperationInfo, mut args: Map<String, Value>) -> Result<Checked, Fa
                 generated_key = Some(key);
             }
             crate::body::validate(&body, &simplify(&spec.schema()), "").map_err(|e| {
-                let message = e.to_string();
-                let field = message
-                    .split('`')
-                    .nth(1)
-                    .map_or_else(|| "body".to_owned(), |f| format!("body.{f}"));
-                Failure::argument(field, message)
+                let field = if e.field.is_empty() {
+                    incidentio::catalog::BODY_PROPERTY.to_owned()
+                } else {
+                    format!("{}.{}", incidentio::catalog::BODY_PROPERTY, e.field)
+                };
+                Failure::argument(field, e.message)
             })?;
             Some(body)
         }
