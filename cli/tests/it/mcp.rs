@@ -319,6 +319,21 @@ fn wrong_arguments_are_named_and_nothing_is_sent() {
     let result = session.call("incidents_v2_list", json!({"status_category": "live"}));
     assert_eq!(result["isError"], true, "{result}");
     assert_eq!(result["structuredContent"]["argument"], "status_category");
+
+    // A body field is named by its path under `body`.
+    let mut writes = Session::start(
+        &["--base-url", &base, "mcp", "--allow-writes"],
+        Some(SECRET),
+    );
+    for (body, named) in [
+        (json!({"visibility": 5}), "body.visibility"),
+        (json!({"name": "db"}), "body.visibility"),
+        (json!("not an object"), "body"),
+    ] {
+        let result = writes.call("incidents_v2_create", json!({"body": body}));
+        assert_eq!(result["isError"], true, "{result}");
+        assert_eq!(result["structuredContent"]["argument"], named, "{result}");
+    }
     any.assert_calls(0);
 }
 
