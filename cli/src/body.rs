@@ -71,10 +71,33 @@ pub fn apply_field(body: &mut Value, field: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A body the schema refuses: the field (a dot path such as `severity.id`,
+/// empty for the body itself) and what is wrong with it. The field is data,
+/// so a front-end can name its own argument (the MCP server says
+/// `body.severity.id`) without reading the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct BodyError {
+    /// The field's dot path; empty for the whole body.
+    pub field: String,
+    /// The message, naming the field.
+    pub message: String,
+}
+
+impl From<BodyError> for CliError {
+    fn from(e: BodyError) -> Self {
+        CliError::Usage(e.message)
+    }
+}
+
 /// Checks `value` against a simplified schema: JSON types, enum values and
 /// required properties. The error names the field, such as `severity.id`.
-pub fn validate(value: &Value, schema: &Value, path: &str) -> Result<(), CliError> {
+pub fn validate(value: &Value, schema: &Value, path: &str) -> Result<(), BodyError> {
     let name = if path.is_empty() { "the body" } else { path };
+    let refuse = |field: &str, message: String| BodyError {
+        field: field.to_owned(),
+        message,
+    };
     if let Some(kind) = schema.get("type").and_then(Value::as_str) {
         let ok = match kind {
             "string" => value.is_string(),
@@ -91,15 +114,18 @@ pub fn validate(value: &Value, schema: &Value, path: &str) -> Result<(), CliErro
             } else {
                 String::new()
             };
-            return Err(CliError::usage(format!(
-                "field `{name}` must be {} {kind}, got {}{hint}",
-                if kind.starts_with(['a', 'i', 'o']) {
-                    "an"
-                } else {
-                    "a"
-                },
-                json_kind(value)
-            )));
+            return Err(refuse(
+                path,
+                format!(
+                    "field `{name}` must be {} {kind}, got {}{hint}",
+                    if kind.starts_with(['a', 'i', 'o']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    json_kind(value)
+                ),
+            ));
         }
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array)
@@ -110,10 +136,13 @@ pub fn validate(value: &Value, schema: &Value, path: &str) -> Result<(), CliErro
             .iter()
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
             .collect();
-        return Err(CliError::usage(format!(
-            "field `{name}` has the value {value}, which is not one of: {}",
-            list.join(", ")
-        )));
+        return Err(refuse(
+            path,
+            format!(
+                "field `{name}` has the value {value}, which is not one of: {}",
+                list.join(", ")
+            ),
+        ));
     }
     if let Value::Object(map) = value {
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
@@ -126,17 +155,18 @@ pub fn validate(value: &Value, schema: &Value, path: &str) -> Result<(), CliErro
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for field in required.iter().filter_map(Value::as_str) {
                 if !map.contains_key(field) {
-                    return Err(CliError::usage(format!(
-                        "missing required field `{}`",
-                        join(path, field)
-                    )));
+                    let missing = join(path, field);
+                    return Err(refuse(
+                        &missing,
+                        format!("missing required field `{missing}`"),
+                    ));
                 }
             }
         }
     }
     if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
         for (i, item) in items.iter().enumerate() {
-            validate(item, item_schema, &format!("{name}[{i}]"))?;
+            validate(item, item_schema, &format!("{path}[{i}]"))?;
         }
     }
     Ok(())

@@ -18,7 +18,9 @@ Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PAT
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-pub(crate) const RESERVED: [&str; 16] = [
+pub(crate) const RESERVED: [&str; 18] = [
+    "each",
+    "continue-on-error",
     "jq",
     "quiet",
     "verbose",
@@ -131,7 +133,7 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .short('o')
             .value_parser(["json", "ndjson", "table"])
             .global(true)
-            .help("Output format (default json: pretty on a terminal, compact when piped)"),
+            .help("Output format. Default: on a terminal, lists as a table of id, reference, name, status, severity and created at (--fields to choose) and anything else as pretty JSON; piped, the JSON as sent"),
         Arg::new("fields")
             .long("fields")
             .value_name("A,B.C")
@@ -179,6 +181,25 @@ pub(crate) fn body_args() -> Vec<Arg> {
             .value_name("KEY=VALUE")
             .action(ArgAction::Append)
             .help("A body field: `key=string` or `key:=<json>`; dots nest (`severity.id=…`)"),
+    ]
+}
+
+/// The id of `--each`.
+pub(crate) const EACH: &str = "each";
+
+/// `--each` and `--continue-on-error`, on every operation's command.
+pub(crate) fn each_args() -> Vec<Arg> {
+    vec![
+        Arg::new(EACH)
+            .long(EACH)
+            .action(ArgAction::SetTrue)
+            .requires("input")
+            .help("One request per line of --input (NDJSON: a body a line, or the parameters for an operation without one); results as NDJSON in input order, each with its line number"),
+        Arg::new("continue-on-error")
+            .long("continue-on-error")
+            .action(ArgAction::SetTrue)
+            .requires(EACH)
+            .help("With --each: go on after a failing line (the exit code still says one failed)"),
     ]
 }
 
@@ -293,7 +314,6 @@ pub(crate) fn op_command(op: &Op) -> Command {
         let mut arg = Arg::new(format!("p:{}", param.name))
             .long(flag_name(param))
             .value_name(value_name)
-            .required(param.required)
             .help(if syntax.is_empty() {
                 help
             } else {
@@ -304,10 +324,15 @@ pub(crate) fn op_command(op: &Op) -> Command {
             } else {
                 format!("{}\n{}", param.description.trim(), syntax.trim())
             });
+        if param.required {
+            // With --each, the lines may give it.
+            arg = arg.required_unless_present(EACH);
+        }
         if positional.is_some_and(|p| std::ptr::eq(p, param)) {
-            // Given as a flag or positionally, exactly one of the two.
+            // Given as a flag or positionally, not both; one of the two
+            // unless --each's lines give it.
             let pos_id = format!("pos:{}", param.name);
-            arg = arg.required(false);
+            arg = arg.required_unless_present_any([pos_id.clone(), EACH.to_owned()]);
             cmd = cmd
                 .arg(
                     Arg::new(pos_id.clone())
@@ -316,8 +341,7 @@ pub(crate) fn op_command(op: &Op) -> Command {
                 )
                 .group(
                     ArgGroup::new(format!("g:{}", param.name))
-                        .args([format!("p:{}", param.name), pos_id])
-                        .required(true),
+                        .args([format!("p:{}", param.name), pos_id]),
                 );
         }
         if param.deep != 0 || param.kind == "array" {
@@ -344,7 +368,16 @@ pub(crate) fn op_command(op: &Op) -> Command {
     }
     if op.body.is_some() {
         cmd = cmd.args(body_args());
+    } else {
+        cmd = cmd.arg(
+            Arg::new("input")
+                .long("input")
+                .value_name("FILE")
+                .requires(EACH)
+                .help("With --each: NDJSON of this operation's parameters, an object a line (`-` for stdin)"),
+        );
     }
+    cmd = cmd.args(each_args());
     if op.paginated {
         cmd = cmd.args(page_args());
     }

@@ -32,6 +32,15 @@ pub enum CliError {
     /// The `--jq` expression failed on the response (it was sent).
     #[error("--jq: {0}")]
     Jq(String),
+    /// Lines of an `--each` run failed (each is reported in its record);
+    /// the run exits with the first failure's code.
+    #[error("--each: {message}")]
+    Bulk {
+        /// The first failing line's exit code.
+        code: i32,
+        /// How many failed, and the first failure.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -48,6 +57,7 @@ impl CliError {
             CliError::Api(incidentio::Error::InvalidArgument(_)) => EXIT_USAGE,
             CliError::Api(_) | CliError::Io(_) | CliError::Decode(_) => EXIT_TRANSPORT,
             CliError::Jq(_) => EXIT_JQ,
+            CliError::Bulk { code, .. } => *code,
         }
     }
 
@@ -64,6 +74,7 @@ impl CliError {
             CliError::Api(_) => "error",
             CliError::Io(_) => "io_error",
             CliError::Jq(_) => "jq_error",
+            CliError::Bulk { .. } => "bulk_error",
         };
         let mut out = json!({
             "message": self.to_string(),

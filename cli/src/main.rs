@@ -4,6 +4,7 @@
 //! the library too: the CLI adds names, flags and output.
 
 mod body;
+mod bulk;
 mod commands;
 mod connect;
 mod describe;
@@ -70,7 +71,10 @@ fn output_mode(matches: &ArgMatches) -> Mode {
     match matches.get_one::<String>("output").map(String::as_str) {
         Some("ndjson") => Mode::Ndjson,
         Some("table") => Mode::Table,
-        _ => Mode::Json,
+        Some(_) => Mode::Json,
+        // A person at a terminal: lists as tables. Piped: JSON, as always.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => Mode::Auto,
+        None => Mode::Json,
     }
 }
 
@@ -143,6 +147,9 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
                 Some(r) => eprintln!("warning: `{name} {action}` is deprecated; use `{r}`"),
                 None => eprintln!("warning: `{name} {action}` is deprecated"),
             }
+        }
+        if args.get_flag(commands::EACH) {
+            return bulk::run_each(op, matches, args, &mut printer).await;
         }
         let request = op_request(op, args)?;
         quiet = commands::is_quiet(args);

@@ -17,6 +17,10 @@ pub enum Mode {
     Ndjson,
     /// Aligned columns for people.
     Table,
+    /// No `--output` and stdout a terminal: a list as a table (see
+    /// [`identifying_columns`]), anything else as pretty JSON. Piped output
+    /// is never `Auto`: scripts get the JSON.
+    Auto,
 }
 
 /// Writes output in one mode, to stdout.
@@ -84,6 +88,14 @@ impl Printer {
                 let rows = table_rows(&value, items);
                 self.table(&rows)?;
             }
+            Mode::Auto => match list_rows(&value, items) {
+                Some(rows) => self.table(&rows)?,
+                None => {
+                    serde_json::to_writer_pretty(&mut self.out, &value)
+                        .map_err(std::io::Error::from)?;
+                    self.out.write_all(b"\n")?;
+                }
+            },
         }
         self.out.flush()?;
         Ok(())
@@ -92,6 +104,19 @@ impl Printer {
     fn line(&mut self, value: &Value) -> Result<(), CliError> {
         serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::from)?;
         self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// One NDJSON record (a result of `--each`), compact on its own line
+    /// whatever the mode, and flushed: `--jq` runs on it.
+    pub fn record(&mut self, value: &Value) -> Result<(), CliError> {
+        if let Some(jq) = &self.jq {
+            let raw = serde_json::to_vec(value).map_err(std::io::Error::from)?;
+            jq.run(&raw, &mut self.out, false)?;
+        } else {
+            self.line(value)?;
+        }
+        self.out.flush()?;
         Ok(())
     }
 
@@ -113,7 +138,7 @@ impl Printer {
                     serde_json::to_writer(&mut self.out, item).map_err(std::io::Error::from)?;
                 }
             }
-            Mode::Table => self.rows.push(item.clone()),
+            Mode::Table | Mode::Auto => self.rows.push(item.clone()),
         }
         self.count += 1;
         Ok(())
@@ -134,7 +159,7 @@ impl Printer {
         match self.mode {
             Mode::Json if self.count == 0 => self.out.write_all(b"[]\n")?,
             Mode::Json => self.out.write_all(b"\n]\n")?,
-            Mode::Table => {
+            Mode::Table | Mode::Auto => {
                 let rows = std::mem::take(&mut self.rows);
                 self.table(&rows)?;
             }
@@ -172,6 +197,7 @@ impl Printer {
     fn table(&mut self, rows: &[Value]) -> Result<(), CliError> {
         let columns = match &self.fields {
             Some(f) => f.clone(),
+            None if self.mode == Mode::Auto => identifying_columns(rows),
             None => default_columns(rows),
         };
         let cells: Vec<Vec<String>> = rows
@@ -207,6 +233,62 @@ fn trim(raw: &[u8]) -> &[u8] {
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(start, |e| e + 1);
     &raw[start..end]
+}
+
+/// The rows of a body that is a list: the page's items property, else
+/// its one array besides `pagination_meta`, else a bare array; `None` for
+/// anything else (a single resource).
+fn list_rows(value: &Value, items: Option<&str>) -> Option<Vec<Value>> {
+    if let Some(list) = items.and_then(|k| value.get(k)).and_then(Value::as_array) {
+        return Some(list.clone());
+    }
+    match value {
+        Value::Array(list) => Some(list.clone()),
+        Value::Object(map) => {
+            let mut others = map.iter().filter(|(k, _)| *k != "pagination_meta");
+            match (others.next(), others.next()) {
+                (Some((_, Value::Array(list))), None) => Some(list.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The slots of the table a terminal gets, in order: each is filled by
+/// the first of its field names the items have.
+const IDENTIFYING: &[&[&str]] = &[
+    &["id"],
+    &["reference"],
+    &["name", "title"],
+    &["status", "incident_status", "state"],
+    &["severity", "priority"],
+    &["created_at"],
+];
+
+/// The columns of a list on a terminal, by one rule for every operation:
+/// for each slot of [`IDENTIFYING`] (id, reference, name or title, status,
+/// severity, created at), the first of its names that some item has;
+/// a field holding an object shows the object's `name` (`severity.name`).
+/// Fewer than two found (items of another shape): the first six scalar
+/// fields, as `--output table` shows them.
+pub(crate) fn identifying_columns(rows: &[Value]) -> Vec<String> {
+    let mut columns = Vec::new();
+    for slot in IDENTIFYING {
+        let found = slot.iter().find_map(|name| {
+            rows.iter().find_map(|row| match row.get(*name)? {
+                Value::Null => None,
+                Value::Object(inner) if inner.contains_key("name") => Some(format!("{name}.name")),
+                Value::Object(_) | Value::Array(_) => None,
+                _ => Some((*name).to_owned()),
+            })
+        });
+        columns.extend(found);
+    }
+    if columns.len() < 2 {
+        return default_columns(rows);
+    }
+    columns
 }
 
 /// The rows of a body: its list, else its single object, else itself.

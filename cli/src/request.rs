@@ -13,22 +13,78 @@ use crate::table::{Op, Param};
 
 /// The request of an operation from its flags, checked against the spec.
 pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError> {
+    let body = match &op.body {
+        None => None,
+        Some(_) => {
+            let body = match args.get_one::<String>("input") {
+                Some(source) => Some(body::read_input(source)?),
+                None => None,
+            };
+            with_fields(body, args)?
+        }
+    };
+    let (request, generated) = build_request(op, |param| flag_values(args, param), body)?;
+    if let Some((field, key)) = &generated
+        && !is_quiet(args)
+    {
+        eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
+    }
+    Ok(request)
+}
+
+/// `body` with each `--field` applied (an object made for them if none).
+pub(crate) fn with_fields(
+    mut body: Option<Value>,
+    args: &ArgMatches,
+) -> Result<Option<Value>, CliError> {
+    for field in args.get_many::<String>("field").into_iter().flatten() {
+        body::apply_field(body.get_or_insert_with(|| json!({})), field)?;
+    }
+    Ok(body)
+}
+
+/// The values given for a parameter on the command line, by flag or by
+/// position.
+pub(crate) fn flag_values(args: &ArgMatches, param: &Param) -> Vec<String> {
+    let positional = format!("pos:{}", param.name);
+    let given = if args.try_contains_id(&positional).unwrap_or(false) {
+        positional
+    } else {
+        format!("p:{}", param.name)
+    };
+    args.try_get_raw(&given)
+        .ok()
+        .flatten()
+        .into_iter()
+        .flatten()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A generated replay key: the body field and its value.
+pub(crate) type GeneratedKey = (&'static str, String);
+
+/// The request of `op` from each parameter's values and the body, checked
+/// against the spec: a required parameter missing, a bad filter or a body
+/// the schema refuses is an error and nothing is built. A create the API
+/// de-duplicates gets its replay key generated when the body lacks it
+/// (returned, so the caller can print it).
+pub(crate) fn build_request(
+    op: &Op,
+    values_of: impl Fn(&Param) -> Vec<String>,
+    mut body: Option<Value>,
+) -> Result<(Request, Option<GeneratedKey>), CliError> {
     let mut path = op.path.clone();
     let mut query = Vec::new();
     for param in &op.params {
-        let id = format!("p:{}", param.name);
-        let positional = format!("pos:{}", param.name);
-        let given = if args.try_contains_id(&positional).unwrap_or(false) {
-            positional
-        } else {
-            id
-        };
-        let values: Vec<String> = args
-            .get_raw(&given)
-            .into_iter()
-            .flatten()
-            .map(|v| v.to_string_lossy().into_owned())
-            .collect();
+        let values = values_of(param);
+        if values.is_empty() && param.required {
+            return Err(CliError::usage(format!(
+                "--{} (`{}`) is required",
+                flag_name(param),
+                param.name
+            )));
+        }
         if param.location == "path" {
             if let Some(value) = values.first() {
                 // `incidents show INC-123`: that operation takes the number.
@@ -44,24 +100,23 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
             query.extend(query_pairs(param, &value)?);
         }
     }
-    let body = match &op.body {
-        None => None,
+    let mut generated = None;
+    match &op.body {
+        None if body.is_some() => {
+            return Err(CliError::usage(format!(
+                "{} {} takes no request body",
+                op.service, op.action
+            )));
+        }
+        None => {}
         Some(spec_body) => {
-            let mut body = match args.get_one::<String>("input") {
-                Some(source) => Some(body::read_input(source)?),
-                None => None,
-            };
-            for field in args.get_many::<String>("field").into_iter().flatten() {
-                body::apply_field(body.get_or_insert_with(|| json!({})), field)?;
-            }
             if body.is_none() && spec_body.required {
                 body = Some(json!({}));
             }
-            let mut generated = None;
             if let Some(body) = &mut body {
                 // The field the API de-duplicates this create on (the
-                // catalog's replay key): one per run, so a retry or a rerun
-                // with the printed key creates nothing twice.
+                // catalog's replay key): one per request, so a retry or a
+                // rerun with the printed key creates nothing twice.
                 if let Some(field) = spec_body.replay_key
                     && let Value::Object(map) = body
                     && !map.contains_key(field)
@@ -71,21 +126,16 @@ pub(crate) fn op_request(op: &Op, args: &ArgMatches) -> Result<Request, CliError
                     generated = Some((field, key));
                 }
                 body::validate(body, &spec_body.schema(), "")?;
-                if let Some((field, key)) = &generated
-                    && !is_quiet(args)
-                {
-                    eprintln!("{field}: {key} (rerun with --field {field}={key} to retry safely)");
-                }
             }
-            body
         }
-    };
-    Ok(Request {
+    }
+    let request = Request {
         method: op.method.clone(),
         path,
         query,
         body,
-    })
+    };
+    Ok((request, generated))
 }
 
 /// The query pairs of a flag value; deepObject filters encoded by the
@@ -160,13 +210,11 @@ pub(crate) fn api_request(args: &ArgMatches) -> Result<Request, CliError> {
             .ok_or_else(|| CliError::usage(format!("--query {pair}: expected KEY=VALUE")))?;
         query.push((k.to_owned(), v.to_owned()));
     }
-    let mut body = match args.get_one::<String>("input") {
+    let body = match args.get_one::<String>("input") {
         Some(source) => Some(body::read_input(source)?),
         None => None,
     };
-    for field in args.get_many::<String>("field").into_iter().flatten() {
-        body::apply_field(body.get_or_insert_with(|| json!({})), field)?;
-    }
+    let body = with_fields(body, args)?;
     Ok(Request {
         method,
         path,

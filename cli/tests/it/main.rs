@@ -2,6 +2,7 @@
 //! the built-in mock, usage errors, and exact wire behaviour against a
 //! loopback server.
 
+mod bulk;
 mod common;
 mod describe;
 mod every_operation;
@@ -11,6 +12,7 @@ mod names;
 mod prism;
 mod quiet;
 mod reference;
+mod terminal;
 mod usage;
 mod whoami;
 mod wire;

@@ -160,6 +160,25 @@ fn listed(tools: &[Value]) -> Vec<String> {
     names
 }
 
+/// Whether a JSON Schema or one within it carries `example` (a property
+/// of that name is not a keyword).
+fn has_example_keyword(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    map.contains_key("example")
+        || map.iter().any(|(keyword, value)| match keyword.as_str() {
+            "properties" | "$defs" => value
+                .as_object()
+                .is_some_and(|m| m.values().any(has_example_keyword)),
+            "anyOf" | "oneOf" | "allOf" => value
+                .as_array()
+                .is_some_and(|l| l.iter().any(has_example_keyword)),
+            "items" | "additionalProperties" => has_example_keyword(value),
+            _ => false,
+        })
+}
+
 #[test]
 fn tool_lists_derive_from_the_catalog() {
     let mut all = Session::start(&["--mock", "mcp", "--toolsets", "all"], None);
@@ -200,6 +219,24 @@ fn tool_lists_derive_from_the_catalog() {
         .expect("a delete");
     assert_eq!(delete["annotations"]["destructiveHint"], true);
     assert_eq!(delete["annotations"]["idempotentHint"], true);
+
+    // Bodies are listed without their examples (the bulk of the list);
+    // describe_operation gives an operation's example whole.
+    let with_examples: Vec<&Value> = ops
+        .iter()
+        .filter(|op| !op["body"].is_null() && !op["body"]["example"].is_null())
+        .collect();
+    assert!(!with_examples.is_empty());
+    for tool in &tools {
+        let body = &tool["inputSchema"]["properties"]["body"];
+        assert!(!has_example_keyword(body), "{}", tool["name"]);
+    }
+    let op = method_name(with_examples[0]);
+    let described = writes.call("describe_operation", json!({"operation": op}));
+    assert_eq!(
+        described["structuredContent"]["body_example"], with_examples[0]["body"]["example"],
+        "{op}"
+    );
 
     // The default set is a part of the read-only whole.
     let mut default = Session::start(&["--mock", "mcp"], None);
@@ -282,6 +319,21 @@ fn wrong_arguments_are_named_and_nothing_is_sent() {
     let result = session.call("incidents_v2_list", json!({"status_category": "live"}));
     assert_eq!(result["isError"], true, "{result}");
     assert_eq!(result["structuredContent"]["argument"], "status_category");
+
+    // A body field is named by its path under `body`.
+    let mut writes = Session::start(
+        &["--base-url", &base, "mcp", "--allow-writes"],
+        Some(SECRET),
+    );
+    for (body, named) in [
+        (json!({"visibility": 5}), "body.visibility"),
+        (json!({"name": "db"}), "body.visibility"),
+        (json!("not an object"), "body"),
+    ] {
+        let result = writes.call("incidents_v2_create", json!({"body": body}));
+        assert_eq!(result["isError"], true, "{result}");
+        assert_eq!(result["structuredContent"]["argument"], named, "{result}");
+    }
     any.assert_calls(0);
 }
 
@@ -360,6 +412,21 @@ fn bad_input_gets_clear_errors_and_the_server_goes_on() {
     let invalid = session.read();
     assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
     assert_eq!(invalid["id"], "odd", "{invalid}");
+    assert_eq!(session.read()["id"], "ping");
+
+    // A line over the transport's 16 MiB bound: dropped as it arrives,
+    // with an invalid request naming the bound.
+    session.send(&"x".repeat(17 * 1024 * 1024));
+    session.send(&ping);
+    let long = session.read();
+    assert_eq!(long["error"]["code"], -32600, "{long}");
+    assert!(
+        long["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than"),
+        "{long}"
+    );
     assert_eq!(session.read()["id"], "ping");
 
     // 10 MB of arguments: refused by name and size, nothing sent.
