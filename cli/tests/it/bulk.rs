@@ -149,23 +149,19 @@ fn creates_by_key(seen: &Seen) -> BTreeMap<String, BTreeSet<String>> {
     by_key
 }
 
+/// `incidents create --each --input FILE` against `url`, with `extra`.
+fn create_each(url: &str, file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["--base-url", url, "incidents", "create", "--each"];
+    args.extend(extra);
+    args.extend(["--input", file.to_str().expect("a UTF-8 path")]);
+    run_with(&args, Some(SECRET), None)
+}
+
 #[test]
 fn a_thousand_creates_through_503s_and_429s_each_once_in_order() {
     let (url, seen) = server();
     let file = input(&[]);
-    let out = run_with(
-        &[
-            "--base-url",
-            &url,
-            "incidents",
-            "create",
-            "--each",
-            "--input",
-            file.to_str().unwrap(),
-        ],
-        Some(SECRET),
-        None,
-    );
+    let out = create_each(&url, &file, &[]);
     std::fs::remove_file(&file).ok();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let records = parse_records(&out);
@@ -211,20 +207,7 @@ fn malformed_lines_are_reported_by_number_and_stop_the_run_unless_told() {
     // Stops at the first failure: lines 1-499 created, line 500 reported.
     let (url, seen) = server();
     let file = input(&bad);
-    let path = file.to_str().unwrap();
-    let out = run_with(
-        &[
-            "--base-url",
-            &url,
-            "incidents",
-            "create",
-            "--each",
-            "--input",
-            path,
-        ],
-        Some(SECRET),
-        None,
-    );
+    let out = create_each(&url, &file, &[]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("line 500"), "{}", stderr(&out));
     let records = parse_records(&out);
@@ -240,20 +223,7 @@ fn malformed_lines_are_reported_by_number_and_stop_the_run_unless_told() {
 
     // Goes on: every line accounted for, the two bad ones by number.
     let (url, seen) = server();
-    let out = run_with(
-        &[
-            "--base-url",
-            &url,
-            "incidents",
-            "create",
-            "--each",
-            "--continue-on-error",
-            "--input",
-            path,
-        ],
-        Some(SECRET),
-        None,
-    );
+    let out = create_each(&url, &file, &["--continue-on-error"]);
     std::fs::remove_file(&file).ok();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     let records = parse_records(&out);
