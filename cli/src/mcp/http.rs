@@ -234,7 +234,15 @@ pub async fn serve(
                         // the token goes no further.
                         request.headers_mut().remove(AUTHORIZATION);
                     }
-                    Ok(service.handle(request).await)
+                    let delete = request.method() == hyper::Method::DELETE;
+                    let mut response = service.handle(request).await;
+                    // rmcp answers a session's DELETE with 202; the
+                    // official clients expect 200 or 204 (and log a
+                    // failure otherwise): the session is closed, say so.
+                    if delete && response.status() == StatusCode::ACCEPTED {
+                        *response.status_mut() = StatusCode::NO_CONTENT;
+                    }
+                    Ok(response)
                 }
             });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
