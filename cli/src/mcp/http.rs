@@ -120,7 +120,8 @@ pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
 }
 
 /// The Host names and Origins accepted: loopback ones, and the bound
-/// address when it is not loopback nor unspecified.
+/// address (127.0.0.2, or a LAN address with `--http-allow-remote`) when
+/// it is another, not unspecified (0.0.0.0 is no name a client uses).
 fn allowed(addr: SocketAddr) -> (Vec<String>, Vec<String>) {
     let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".into(), "::1".into()];
     let mut origins: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
@@ -128,7 +129,7 @@ fn allowed(addr: SocketAddr) -> (Vec<String>, Vec<String>) {
         .flat_map(|h| [format!("http://{h}:*"), format!("https://{h}:*")])
         .collect();
     let ip = addr.ip();
-    if !ip.is_loopback() && !ip.is_unspecified() {
+    if !ip.is_unspecified() && !hosts.contains(&ip.to_string()) {
         let host = match ip {
             IpAddr::V4(v4) => v4.to_string(),
             IpAddr::V6(v6) => format!("[{v6}]"),
