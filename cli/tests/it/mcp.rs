@@ -1,7 +1,7 @@
 //! `incidentio mcp` spoken to over stdio, JSON-RPC line by line: the tool
 //! list derived from the catalog (as `describe` shows it), the three
 //! meta-tools, argument checks, read-only refusal, and bad input. The
-//! official Python SDK drives it too (`.ci/mcp-check`).
+//! official Python SDK drives it too (`.ci/mcp-client`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
