@@ -32,6 +32,7 @@ pub fn entry(report: &Report, today: &str) -> String {
         "From `{}`: operations {} → {}, schemas {} → {}, service versions {} → {}.",
         report.new_source, o.operations, n.operations, o.schemas, n.schemas, o.tags, n.tags
     );
+    let _ = writeln!(out);
     let bump = &report.verdict.bump;
     let bump_line = match (&bump.from, &bump.to) {
         (Some(from), Some(to)) => format!("{} bump, {from} → {to}", bump.kind),
@@ -53,11 +54,7 @@ pub fn entry(report: &Report, today: &str) -> String {
         list.iter()
             .map(|s| {
                 let n = s.operations.len();
-                format!(
-                    "{} ({n} operation{})",
-                    s.tag,
-                    if n == 1 { "" } else { "s" }
-                )
+                format!("{} ({n} operation{})", s.tag, if n == 1 { "" } else { "s" })
             })
             .collect()
     };
@@ -72,7 +69,10 @@ pub fn entry(report: &Report, today: &str) -> String {
         ("Operations added", ops(&diff.operations_added)),
         ("Operations removed", ops(&diff.operations_removed)),
         ("Operations newly deprecated", ops(&diff.newly_deprecated)),
-        ("Operations no longer deprecated", ops(&diff.no_longer_deprecated)),
+        (
+            "Operations no longer deprecated",
+            ops(&diff.no_longer_deprecated),
+        ),
     ];
     let mut any = false;
     for (title, items) in lines {

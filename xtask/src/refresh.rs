@@ -158,7 +158,10 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
             ),
         );
         if changelog_written {
-            emit(log, "CHANGELOG.md: change report added under [Unreleased]\n");
+            emit(
+                log,
+                "CHANGELOG.md: change report added under [Unreleased]\n",
+            );
         } else {
             emit(
                 log,

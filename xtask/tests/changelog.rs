@@ -74,9 +74,9 @@ fn a_refresh_adds_its_report_under_unreleased_and_nothing_else() {
     assert_eq!(lines[0], "### API spec refreshed (2026-08-21)");
     assert!(lines[2].starts_with(&format!("From `{from}`: operations ")));
     assert!(
-        lines[3].starts_with("Verdict: **breaking** (major bump"),
+        lines[4].starts_with("Verdict: **breaking** (major bump"),
         "{}",
-        lines[3]
+        lines[4]
     );
     let line = |prefix: &str| -> &str {
         lines

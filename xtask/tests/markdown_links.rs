@@ -171,7 +171,11 @@ fn a_broken_link_is_reported() {
          [ref]: ./docs/gone.md\n",
     )
     .unwrap();
-    fs::write(dir.join("docs/up.md"), "[up](../README.md) [bad](../NOPE.md)\n").unwrap();
+    fs::write(
+        dir.join("docs/up.md"),
+        "[up](../README.md) [bad](../NOPE.md)\n",
+    )
+    .unwrap();
     fs::write(dir.join("target/skip.md"), "[skipped](nowhere.md)\n").unwrap();
     let (checked, broken) = broken_links(&dir);
     let _ = fs::remove_dir_all(&dir);
