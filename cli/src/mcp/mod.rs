@@ -24,9 +24,17 @@ const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
 
 /// The `mcp` subcommand.
 pub fn command() -> Command {
-    let toolsets: Vec<String> = toolsets::GROUPS
-        .iter()
-        .map(|(name, _, about)| format!("  {name}: {about}"))
+    // Every toolset, the groups' and those of services no group names
+    // (added to the API after the groups were written), so --help lists
+    // what --toolsets accepts.
+    let toolsets: Vec<String> = toolsets::all_names()
+        .into_iter()
+        .map(
+            |name| match toolsets::GROUPS.iter().find(|(n, _, _)| *n == name) {
+                Some((_, _, about)) => format!("  {name}: {about}"),
+                None => format!("  {name}: the {name} service (in no group)"),
+            },
+        )
         .collect();
     Command::new("mcp")
         .about("Serve every operation to AI agents over MCP (stdio, or HTTP with --http); read-only unless --allow-writes")
