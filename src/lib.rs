@@ -1,12 +1,15 @@
 // The README is the crate's front page, and its code samples are doctests:
 // `cargo test` proves every one of them compiles.
 #![doc = include_str!("../README.md")]
+// On docs.rs (nightly, `--cfg docsrs`): label items with the feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate self as incidentio;
 
 mod api_key;
 mod body;
 #[cfg(feature = "catalog")]
+#[cfg_attr(docsrs, doc(cfg(feature = "catalog")))]
 pub mod catalog;
 mod client;
 mod de;
@@ -16,6 +19,7 @@ mod generated;
 pub mod hooks;
 mod json_path;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod operation;
 mod pacing;
@@ -27,6 +31,7 @@ mod raw_pages;
 mod retry;
 pub mod tolerant;
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 
 pub use api_key::{API_KEY_ENV, API_KEY_ENV_FALLBACK, ApiKey};

@@ -58,4 +58,12 @@ pub enum Error {
         /// The problem.
         what: String,
     },
+    /// `CHANGELOG.md` exists but the change report has nowhere to go.
+    #[error("cannot add the change report to {path}: {what}")]
+    Changelog {
+        /// The file.
+        path: PathBuf,
+        /// The problem.
+        what: String,
+    },
 }

@@ -55,6 +55,11 @@ impl Layout {
         self.root.join("Cargo.toml")
     }
 
+    /// The changelog a refresh adds its change report to (`CHANGELOG.md`).
+    pub fn changelog(&self) -> PathBuf {
+        self.root.join("CHANGELOG.md")
+    }
+
     /// The `version` of the `[package]` in the root manifest, if there is one.
     /// A line scan is enough for the one key we need and spares a TOML parser.
     pub fn crate_version(&self) -> Option<String> {

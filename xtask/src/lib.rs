@@ -3,7 +3,8 @@
 //! - `refresh-spec` fetches the incident.io OpenAPI spec, proves the crate can
 //!   be generated from it (with the very pipeline `build.rs` runs), writes it
 //!   to `openapi/` in a stable form, updates the provenance file, and reports
-//!   what changed;
+//!   what changed, and adds that report to `CHANGELOG.md` under
+//!   `## [Unreleased]`;
 //! - `spec-diff` prints the same report for any two spec files.
 //!
 //! The logic lives in this library so it can be unit-tested; `main.rs` only
@@ -16,6 +17,7 @@
 #[path = "../../build/mod.rs"]
 mod codegen;
 
+pub mod changelog;
 pub mod cli;
 pub mod date;
 pub mod diff;

@@ -3,7 +3,8 @@
 //! Nothing in the repository is touched until the new spec has passed every
 //! check, including full code generation; the files to change are then
 //! collected in a [`Plan`] and replaced together, Cargo.toml's per-service
-//! `[features]` table (kept in sync with the spec's tags) included.
+//! `[features]` table (kept in sync with the spec's tags) and the change
+//! report's entry in `CHANGELOG.md` (see [`crate::changelog`]) included.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,7 +18,7 @@ use crate::layout::Layout;
 use crate::lock::Provenance;
 use crate::render::{Format, Report};
 use crate::write::Plan;
-use crate::{Error, codegen, diff, features, spec, stable, verdict};
+use crate::{Error, changelog, codegen, diff, features, spec, stable, verdict};
 
 /// What `refresh-spec` was asked to do.
 #[derive(Debug, Clone)]
@@ -93,6 +94,7 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
     if !up_to_date {
         spec::check_generates(&new, &origin)?;
     }
+    let report = report(options, old.as_ref(), &new, &origin);
     let outcome = if up_to_date {
         emit(
             log,
@@ -112,6 +114,27 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
             .and_then(|manifest| features::sync(&manifest, &new));
         if let Some(features) = &features {
             plan.stage(manifest_path, features.manifest.clone().into_bytes());
+        }
+        // The change report goes under `## [Unreleased]`; a changelog it
+        // cannot go into refuses the refresh here, before anything is written.
+        let changelog_path = options.layout.changelog();
+        let changelog = match std::fs::read_to_string(&changelog_path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(Error::Read {
+                    path: changelog_path,
+                    source,
+                });
+            }
+            Ok(text) => Some(changelog::insert(
+                &text,
+                &changelog::entry(&report, &options.today),
+                &changelog_path,
+            )?),
+        };
+        let changelog_written = changelog.is_some();
+        if let Some(text) = changelog {
+            plan.stage(changelog_path, text.into_bytes());
         }
         plan.commit()?;
         if let Some(features) = &features {
@@ -134,12 +157,20 @@ pub fn run(options: &Options, out: &mut dyn Write, log: &mut dyn Write) -> Resul
                 lock.tags
             ),
         );
+        if changelog_written {
+            emit(
+                log,
+                "CHANGELOG.md: change report added under [Unreleased]\n",
+            );
+        } else {
+            emit(
+                log,
+                "CHANGELOG.md: not found; the change report was not recorded there\n",
+            );
+        }
         Outcome::Written
     };
-    emit(
-        out,
-        &report(options, old.as_ref(), &new, &origin).render(options.format),
-    );
+    emit(out, &report.render(options.format));
     Ok(outcome)
 }
 

@@ -4,6 +4,7 @@
 //! started with `--allow-writes`.
 
 mod call;
+mod http;
 mod server;
 mod stdio;
 mod tools;
@@ -23,14 +24,22 @@ const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
 
 /// The `mcp` subcommand.
 pub fn command() -> Command {
-    let toolsets: Vec<String> = toolsets::GROUPS
-        .iter()
-        .map(|(name, _, about)| format!("  {name}: {about}"))
+    // Every toolset, the groups' and those of services no group names
+    // (added to the API after the groups were written), so --help lists
+    // what --toolsets accepts.
+    let toolsets: Vec<String> = toolsets::all_names()
+        .into_iter()
+        .map(
+            |name| match toolsets::GROUPS.iter().find(|(n, _, _)| *n == name) {
+                Some((_, _, about)) => format!("  {name}: {about}"),
+                None => format!("  {name}: the {name} service (in no group)"),
+            },
+        )
         .collect();
     Command::new("mcp")
-        .about("Serve every operation to AI agents over MCP (stdio); read-only unless --allow-writes")
+        .about("Serve every operation to AI agents over MCP (stdio, or HTTP with --http); read-only unless --allow-writes")
         .after_help(format!(
-            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.",
+            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{HTTP_HELP}",
             toolsets::DEFAULT.join(","),
             toolsets.join("\n")
         ))
@@ -61,12 +70,56 @@ pub fn command() -> Command {
                 .value_parser(clap::value_parser!(usize))
                 .help("Cut list results above this size between items (default 100000)"),
         )
+        .arg(
+            Arg::new("http")
+                .long("http")
+                .value_name("ADDR")
+                .value_parser(http::parse_addr)
+                .help("Serve Streamable HTTP at http://ADDR/mcp instead of stdio: 127.0.0.1:PORT, localhost:PORT or PORT (port 0: a free one, printed on stderr)"),
+        )
+        .arg(
+            Arg::new("http-allow-remote")
+                .long("http-allow-remote")
+                .action(ArgAction::SetTrue)
+                .requires("http")
+                .help("Allow --http to bind a non-loopback address (needs a token)"),
+        )
+        .arg(
+            Arg::new("http-token-file")
+                .long("http-token-file")
+                .value_name("PATH")
+                .requires("http")
+                .help(format!("With --http, require `Authorization: Bearer <token>`, the token read from PATH (or from {})", http::TOKEN_ENV)),
+        )
 }
 
-/// Serves MCP on stdio until the client hangs up.
+/// The HTTP transport's safety, for `--help`.
+const HTTP_HELP: &str = "\
+HTTP (--http ADDR):
+  Binds to loopback only; a non-loopback ADDR is refused unless --http-allow-remote
+  is given, and then a token is required. Requests whose Host is not a loopback name
+  (localhost, 127.0.0.1, ::1) or the bound address, or whose Origin is not a loopback
+  origin or the bound address, get 403 (DNS rebinding). With a token (the first line of
+  --http-token-file PATH, or INCIDENTIO_MCP_TOKEN; never on the command line, where `ps`
+  shows it), a request without `Authorization: Bearer <token>` gets 401. The API key is
+  the CLI's own (INCIDENT_IO_API_KEY, INCIDENT_API_KEY, --api-key-file, or --mock): an
+  HTTP client cannot supply one. Neither the key nor the token is ever printed.";
+
+/// Serves MCP on stdio until the client hangs up, or on HTTP (`--http`)
+/// until the process is stopped.
 pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError> {
     let allow_writes = args.get_flag("allow-writes");
     let offer = offer(args, allow_writes)?;
+    let http = match args.get_one::<std::net::SocketAddr>("http") {
+        Some(addr) => Some((
+            *addr,
+            http::Token::from_sources(
+                args.get_one::<String>("http-token-file")
+                    .map(String::as_str),
+            )?,
+        )),
+        None => None,
+    };
     // A dry run needs no key: nothing is sent but reads.
     let (sender, _mock) = sender(matches, false).await?;
     let policy = call::Policy {
@@ -78,6 +131,9 @@ pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError
             .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
     };
     let server = server::Server::new(sender.client().clone(), policy, offer);
+    if let Some((addr, token)) = http {
+        return http::serve(server, addr, args.get_flag("http-allow-remote"), token).await;
+    }
     let running = server
         .serve(stdio::transport())
         .await

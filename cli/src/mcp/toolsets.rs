@@ -24,8 +24,10 @@ pub const GROUPS: &[(&str, &[&str], &str)] = &[
             "incidentparticipants",
             "incidentparticipantworkloads",
             "postmortemdocuments",
+            "call-sessions",
+            "call-transcript-entries",
         ],
-        "declare, read and update incidents, their updates, timestamps, participants and post-mortems",
+        "declare, read and update incidents, their updates, timestamps, participants, calls and post-mortems",
     ),
     (
         "incident-settings",

@@ -8,6 +8,7 @@ mod describe;
 mod every_operation;
 mod jq;
 mod mcp;
+mod mcp_http;
 mod names;
 mod prism;
 mod quiet;

@@ -1,7 +1,7 @@
 //! `incidentio mcp` spoken to over stdio, JSON-RPC line by line: the tool
 //! list derived from the catalog (as `describe` shows it), the three
 //! meta-tools, argument checks, read-only refusal, and bad input. The
-//! official Python SDK drives it too (`.ci/mcp-check`).
+//! official Python SDK drives it too (`.ci/mcp-client`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -520,4 +520,44 @@ fn the_key_never_reaches_a_result() {
     assert_eq!(result["structuredContent"]["status"], 401, "{result}");
     assert_eq!(result["structuredContent"]["request_id"], "r1", "{result}");
     assert!(!result.to_string().contains(SECRET));
+}
+
+/// `mcp --help` lists every toolset `--toolsets` accepts (the error for an
+/// unknown one names them all), and every operation lands in one of them.
+#[test]
+fn help_lists_every_toolset() {
+    let refused = crate::common::run(&["mcp", "--toolsets", "no-such-toolset"]);
+    let message = crate::common::stderr(&refused);
+    let accepted: Vec<&str> = message
+        .split("(there are: ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the toolsets named")
+        .split(", ")
+        .filter(|name| *name != "all")
+        .collect();
+    let help = stdout(&run(&["mcp", "--help"]));
+    let listed: Vec<&str> = help
+        .split("Toolsets (default: ")
+        .nth(1)
+        .expect("a toolsets section")
+        .lines()
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.trim().split(':').next())
+        .collect();
+    assert_eq!(listed, accepted);
+    // Each toolset alone, together, lists every read-only tool.
+    let mut union = Vec::new();
+    for name in &accepted {
+        let mut session = Session::start(&["--mock", "mcp", "--toolsets", name], None);
+        union.extend(listed_tools(&mut session));
+    }
+    union.sort();
+    union.dedup();
+    assert_eq!(union, expected_all(false));
+}
+
+fn listed_tools(session: &mut Session) -> Vec<String> {
+    listed(&session.tools())
 }
