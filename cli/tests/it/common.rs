@@ -31,21 +31,28 @@ pub fn spec_operation_ids() -> Vec<String> {
 
 /// Runs the binary with `args` and no API key in the environment (unless
 /// `key` is given), feeding `stdin`.
-pub fn run_with(args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
+/// The binary with `args`, no key from this environment, and `key` (when
+/// given) in `INCIDENT_IO_API_KEY`: the one way the tests start it.
+pub fn incidentio(args: &[&str], key: Option<&str>) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
     cmd.args(args)
         .env_remove("INCIDENT_IO_API_KEY")
-        .env_remove("INCIDENT_API_KEY")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("INCIDENT_API_KEY");
     if let Some(key) = key {
         cmd.env("INCIDENT_IO_API_KEY", key);
     }
+    cmd
+}
+
+pub fn run_with(args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
+    let mut cmd = incidentio(args, key);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary runs");
     if let Some(input) = stdin {
         child

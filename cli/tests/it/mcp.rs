@@ -4,7 +4,7 @@
 //! official Python SDK drives it too (`.ci/mcp-client`).
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -23,16 +23,10 @@ impl Session {
     /// Starts `incidentio <args>` (which must end in `mcp …`) and
     /// initializes it.
     pub fn start(args: &[&str], key: Option<&str>) -> Session {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
-        cmd.args(args)
-            .env_remove("INCIDENT_IO_API_KEY")
-            .env_remove("INCIDENT_API_KEY")
-            .stdin(Stdio::piped())
+        let mut cmd = crate::common::incidentio(args, key);
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        if let Some(key) = key {
-            cmd.env("INCIDENT_IO_API_KEY", key);
-        }
         let mut child = cmd.spawn().expect("the binary runs");
         let stdin = child.stdin.take().expect("stdin");
         let stdout = BufReader::new(child.stdout.take().expect("stdout"));

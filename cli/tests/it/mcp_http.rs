@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, ChildStderr, Command, Stdio};
+use std::process::{Child, ChildStderr, Stdio};
 use std::time::Duration;
 
 use httpmock::MockServer;
@@ -32,21 +32,15 @@ impl HttpServer {
     /// INCIDENTIO_MCP_TOKEN when given, the API key in INCIDENT_IO_API_KEY
     /// when given.
     fn start(global: &[&str], mcp: &[&str], token: Option<&str>, key: Option<&str>) -> Self {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
-        cmd.args(global)
-            .args(["mcp", "--http", "127.0.0.1:0"])
+        let mut cmd = crate::common::incidentio(global, key);
+        cmd.args(["mcp", "--http", "127.0.0.1:0"])
             .args(mcp)
-            .env_remove("INCIDENT_IO_API_KEY")
-            .env_remove("INCIDENT_API_KEY")
             .env_remove("INCIDENTIO_MCP_TOKEN")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         if let Some(token) = token {
             cmd.env("INCIDENTIO_MCP_TOKEN", token);
-        }
-        if let Some(key) = key {
-            cmd.env("INCIDENT_IO_API_KEY", key);
         }
         let mut child = cmd.spawn().expect("the binary runs");
         let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
@@ -324,9 +318,8 @@ fn a_non_loopback_address_is_refused_unless_asked_and_then_needs_a_token() {
         (&["mcp", "--http", "not-an-address"][..], None, "IP:PORT"),
         (&["mcp", "--http-allow-remote"][..], None, "--http <ADDR>"),
     ] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
-        cmd.arg("--mock")
-            .args(args)
+        let mut cmd = crate::common::incidentio(&["--mock"], None);
+        cmd.args(args)
             .env_remove("INCIDENTIO_MCP_TOKEN")
             .stdin(Stdio::null());
         if let Some(token) = token {
@@ -363,15 +356,9 @@ fn a_non_loopback_address_is_refused_unless_asked_and_then_needs_a_token() {
     // A token file is read (its first line, trimmed) and never printed.
     let file = dir.join("token");
     std::fs::write(&file, format!("  {TOKEN}  \nignored\n")).expect("write");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_incidentio"));
+    let mut cmd = crate::common::incidentio(&["--mock"], None);
     let mut child = cmd
-        .args([
-            "--mock",
-            "mcp",
-            "--http",
-            "127.0.0.1:0",
-            "--http-token-file",
-        ])
+        .args(["mcp", "--http", "127.0.0.1:0", "--http-token-file"])
         .arg(&file)
         .env_remove("INCIDENTIO_MCP_TOKEN")
         .stdin(Stdio::null())
