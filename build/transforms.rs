@@ -61,7 +61,7 @@ pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool, tolerant_enums: b
     applied
 }
 
-/// **Construct:** the spec's 48 services (tags), of which a user typically
+/// **Construct:** the spec's services (tags: dozens of them), of which a user typically
 /// calls two or three.
 ///
 /// **Limitation:** progenitor generates every operation of the document,
