@@ -7,6 +7,82 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDel
 use serde::de::{self, DeserializeSeed, Expected, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// A generated struct's field names and what it has learned of the order
+/// its keys arrive in: one static per struct (see the build's
+/// `compact_struct_deserialize` pass), passed by reference so that the
+/// key reader carries one pointer for both.
+pub(crate) struct Fields {
+    names: &'static [&'static str],
+    /// [`Order`]'s entries: `names.len() + 1` of them (or none).
+    order: &'static [AtomicU8],
+}
+
+impl Fields {
+    pub(crate) const fn new(names: &'static [&'static str], order: &'static [AtomicU8]) -> Self {
+        Fields { names, order }
+    }
+
+    /// The field the order says comes at position `at` (see [`Order`]):
+    /// the next field (`at`) until it learns otherwise. May be `n`, past
+    /// the last field, which the scan reads as the first.
+    #[inline]
+    fn learned(&self, at: usize) -> usize {
+        self.order
+            .get(at)
+            .map_or(at, |entry| usize::from(entry.load(Ordering::Relaxed)))
+    }
+
+    /// Field `i` came at position `at`, where the order said another:
+    /// records it. Keys in the fields' order, or in the order learned,
+    /// never come here; out of line, so that the key reader stays small
+    /// enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn learn(&self, at: usize, i: usize) {
+        if let Some(entry) = self.order.get(at)
+            && let Ok(i) = u8::try_from(i)
+        {
+            entry.store(i, Ordering::Relaxed);
+        }
+    }
+}
+
+/// What one struct type has learned of the order its keys arrive in: for
+/// each position in a map (its start, or just after field `i`), the field
+/// whose key came there last time. A payload whose keys come in some
+/// stable order of its own then finds each key at the second name tried
+/// from the second map on, whatever that order is; keys in the fields'
+/// order (the API's) neither read nor write it.
+///
+/// A hint only: several threads decoding payloads of different orders
+/// overwrite each other's entries and cost one scan more, never a wrong
+/// answer. A byte per field: data, no code. A struct of more than 255
+/// fields gets an empty order (`N = 0`) and always scans from the next
+/// field.
+pub(crate) struct Order<const N: usize>([AtomicU8; N]);
+
+impl<const N: usize> Order<N> {
+    /// Nothing learned: every position `at` says field `at`, the next one.
+    #[allow(clippy::new_without_default)] // only ever a static's initialiser
+    pub(crate) const fn new() -> Self {
+        let mut entries = [const { AtomicU8::new(0) }; N];
+        let mut at = 0;
+        while at < N {
+            // `N <= 256` (the build's choice), so `at` fits.
+            entries[at] = AtomicU8::new(at as u8);
+            at += 1;
+        }
+        Order(entries)
+    }
+
+    /// The entries, for [`Fields::new`] (one non-generic reader for every
+    /// struct's order).
+    pub(crate) const fn entries(&'static self) -> &'static [AtomicU8] {
+        &self.0
+    }
+}
 
 /// Reads a map key and returns the index of the field it names in the
 /// struct's field list, or `usize::MAX` for a key the struct does not have
@@ -16,28 +92,37 @@ use std::marker::PhantomData;
 /// own visitor per struct instead.
 #[derive(Clone, Copy)]
 pub(crate) struct FieldIndex {
-    names: &'static [&'static str],
-    /// Where the search starts: the field after the previous key's.
-    next: usize,
+    fields: &'static Fields,
+    /// Where in the map the reader is: 0 at its start, `i + 1` after field
+    /// `i`. The field at `at` is the one tried first.
+    at: usize,
 }
 
 impl FieldIndex {
-    /// Searches from `next` to the end, then from the start: a payload
-    /// whose keys come in the fields' order (the API's, alphabetical) finds
-    /// each key at the first or second name tried, where a scan from the
-    /// start tried half the names; keys in any other order cost one scan,
-    /// as before. (A binary search over the names, which are in byte order,
-    /// took more instructions than the scan: a `memcmp` at every step. One
-    /// wrapping loop took fewer than two scans, one after `next` and one
-    /// before: less code to keep registers for on every key.)
+    /// Tries the field after the previous key's, then the field the
+    /// struct's [`Order`] learned comes here, then scans the rest from
+    /// there, wrapping around. A payload whose keys come in the fields'
+    /// order (the API's, alphabetical) finds each key at the first name
+    /// tried and never reads the learned order; one in another stable
+    /// order finds it at the second from its second map on; any other
+    /// order costs one scan. (A binary search over the names, which are in
+    /// byte order, took more instructions than the scan: a `memcmp` at
+    /// every step. One wrapping loop took fewer than two scans, one after
+    /// the start and one before.)
     fn find(self, key: &[u8]) -> Option<usize> {
-        let n = self.names.len();
-        let mut i = self.next;
+        let names = self.fields.names;
+        if let Some(name) = names.get(self.at)
+            && same(name.as_bytes(), key)
+        {
+            return Some(self.at);
+        }
+        let n = names.len();
+        let mut i = self.fields.learned(self.at);
         for _ in 0..n {
             if i >= n {
                 i = 0;
             }
-            if same(self.names[i].as_bytes(), key) {
+            if same(names[i].as_bytes(), key) {
                 return Some(i);
             }
             i += 1;
@@ -49,29 +134,36 @@ impl FieldIndex {
 /// The keys of one map, read in turn as field indices: what the generated
 /// `visit_map` loops over.
 pub(crate) struct Keys {
-    names: &'static [&'static str],
-    next: usize,
+    fields: &'static Fields,
+    /// As [`FieldIndex::at`]; an unknown key leaves it where it was.
+    at: usize,
 }
 
 impl Keys {
-    pub(crate) fn new(names: &'static [&'static str]) -> Self {
-        Keys { names, next: 0 }
+    pub(crate) fn new(fields: &'static Fields) -> Self {
+        Keys { fields, at: 0 }
     }
 
     /// The next key's field index (`usize::MAX` for a key the struct does
-    /// not have), or `None` at the end of the map.
+    /// not have), or `None` at the end of the map. Inline: called once per
+    /// key, and a call here cost a sixth of the lookup's instructions
+    /// (saving and restoring registers around `next_key_seed`).
+    #[inline]
     pub(crate) fn next<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
     ) -> Result<Option<usize>, A::Error> {
         let index = map.next_key_seed(FieldIndex {
-            names: self.names,
-            next: self.next,
+            fields: self.fields,
+            at: self.at,
         })?;
         if let Some(i) = index
             && i != usize::MAX
         {
-            self.next = i + 1;
+            if i != self.at && i != self.fields.learned(self.at) {
+                self.fields.learn(self.at, i);
+            }
+            self.at = i + 1;
         }
         Ok(index)
     }
@@ -128,7 +220,7 @@ impl<'de> Visitor<'de> for FieldIndex {
 
     /// Formats that name fields by position (as the derive accepts).
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(in_range(self.names, index).unwrap_or(usize::MAX))
+        Ok(in_range(self.fields.names, index).unwrap_or(usize::MAX))
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {

@@ -34,7 +34,8 @@ struct Field {
 /// `skip_serializing_if` attributes, which are all typify emits) with an
 /// impl of the same behaviour in four small bodies: the key is matched to
 /// its index by one shared seed (`crate::de::FieldIndex`) instead of a
-/// per-struct enum, and the duplicate, missing and default handling is in
+/// per-struct enum (trying first the next field, then the one a per-struct static,
+/// `crate::de::Order`, a byte per field, has seen come next), and the duplicate, missing and default handling is in
 /// shared generic helpers (`src/de.rs`). What stays the same, and is tested
 /// (`tests/it/generated/struct_deserialize.rs`): the JSON accepted and the
 /// errors (`missing field`, `duplicate field`, the path of a wrong type),
@@ -312,6 +313,9 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
         );
         let _ = writeln!(finish, "                    {ident}: {last},");
     }
+    // `crate::de::Order` keeps a field index in a byte: a struct of more
+    // fields gets none (and always scans from the next field).
+    let positions = if keys.len() < 256 { keys.len() + 1 } else { 0 };
     let keys = keys.join(", ");
     format!(
         r#"    impl<'de> ::serde::Deserialize<'de> for {name} {{
@@ -320,6 +324,8 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
             D: ::serde::Deserializer<'de>,
         {{
             const FIELDS: &[&str] = &[{keys}];
+            static ORDER: crate::de::Order<{positions}> = crate::de::Order::new();
+            static SHAPE: crate::de::Fields = crate::de::Fields::new(FIELDS, ORDER.entries());
             struct Visitor;
             impl<'de> ::serde::de::Visitor<'de> for Visitor {{
                 type Value = {name};
@@ -337,7 +343,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[Field]) -> String {
                 where
                     A: ::serde::de::MapAccess<'de>,
                 {{
-{slots}                let mut keys = crate::de::Keys::new(FIELDS);
+{slots}                let mut keys = crate::de::Keys::new(&SHAPE);
                 while let ::std::option::Option::Some(index) = keys.next(&mut map)? {{
                     let read = match index {{
 {arms}                        _ => crate::de::skip(&mut map),

@@ -237,10 +237,12 @@ fn an_enum_decodes_from_the_variant_index_that_serialize_writes() {
 
 // ---- key order and keys that look like field names -------------------------
 //
-// The shared lookup tries the field after the previous key's first, then
-// scans the rest of the names from there, wrapping around; names are
-// compared byte by byte or a word at a time. The tests below decode the same object with
-// its keys in other orders and with near-miss keys added.
+// The shared lookup first tries the field the struct has seen come after
+// the previous key (learned per struct type, in a static shared by every
+// thread; the next field until it has seen otherwise), then scans the rest
+// of the names from there, wrapping around; names are compared byte by
+// byte or a word at a time. The tests below decode the same object with its
+// keys in other orders, in turns and at once, and with near-miss keys added.
 
 /// The spec's example incident: 29 fields, names from 2 to 25 bytes.
 fn example_incident() -> Value {
@@ -299,6 +301,78 @@ fn keys_in_any_order_decode_the_same() {
     for order in [reversed, interleaved, rotated] {
         assert_eq!(decoded_incident(&object_text(&order)), expected);
     }
+}
+
+#[test]
+fn orders_that_take_turns_or_race_decode_the_same() {
+    // One order learned, then others (and the same with keys left out)
+    // taking turns inside one page, on several threads at once: each
+    // thread overwrites what the others taught the struct, which must only
+    // ever cost time.
+    let entries = example_entries();
+    let expected = decoded_incident(&object_text(&entries));
+    let mut reversed = entries.clone();
+    reversed.reverse();
+    let mut rotated = entries.clone();
+    rotated.rotate_left(7);
+    let orders = [entries.clone(), reversed, rotated];
+    // Every third key left out (an optional one each time, so the object
+    // still decodes): the learned successor is then often absent.
+    let required: Vec<&str> = struct_fields::<IncidentV2>()
+        .iter()
+        .copied()
+        .filter(|name| {
+            let mut without = entries.clone();
+            without.retain(|(key, _)| key != name);
+            serde_json::from_str::<IncidentV2>(&object_text(&without)).is_err()
+        })
+        .collect();
+    let thinned: Vec<Vec<(String, Value)>> = orders
+        .iter()
+        .map(|order| {
+            order
+                .iter()
+                .enumerate()
+                .filter(|(i, (key, _))| i % 3 != 0 || required.contains(&key.as_str()))
+                .map(|(_, entry)| entry.clone())
+                .collect()
+        })
+        .collect();
+    // What each thinned object must decode to, from the full one: its
+    // fields where the object has the key, absent (or null) elsewhere.
+    let expected_thinned: Vec<Value> = thinned
+        .iter()
+        .map(|entries| {
+            let mut fields = expected.as_object().unwrap().clone();
+            fields.retain(|name, value| {
+                !value.is_null() && entries.iter().any(|(key, _)| key == name)
+            });
+            Value::Object(fields)
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let (orders, thinned, expected, expected_thinned) =
+                (&orders, &thinned, &expected, &expected_thinned);
+            scope.spawn(move || {
+                for round in 0..200 {
+                    let which = (round + thread) % orders.len();
+                    let page = format!(
+                        "[{},{}]",
+                        object_text(&orders[which]),
+                        object_text(&thinned[which])
+                    );
+                    let decoded: Vec<IncidentV2> = serde_json::from_str(&page).unwrap();
+                    assert_eq!(serde_json::to_value(&decoded[0]).unwrap(), *expected);
+                    let mut thin = serde_json::to_value(&decoded[1]).unwrap();
+                    thin.as_object_mut()
+                        .unwrap()
+                        .retain(|_, value| !value.is_null());
+                    assert_eq!(thin, expected_thinned[which]);
+                }
+            });
+        }
+    });
 }
 
 #[test]
