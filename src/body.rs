@@ -121,6 +121,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     body: &Bytes,
 ) -> Result<T, Error> {
+    decode_with(operation, body, |de| T::deserialize(de))
+}
+
+/// [`decode`] with the reading done by `read` (a `DeserializeSeed`, say),
+/// on the same text reader, with the same errors; the whole text must be
+/// one value.
+pub(crate) fn decode_with<T>(
+    operation: &'static str,
+    body: &Bytes,
+    read: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+    ) -> serde_json::Result<T>,
+) -> Result<T, Error> {
     let text = if body.iter().all(u8::is_ascii_whitespace) {
         "null"
     } else {
@@ -139,5 +152,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
         }
     };
-    serde_json::from_str(text).map_err(|e| crate::error::decode_error(operation, text, body, &e))
+    let mut de = serde_json::Deserializer::from_str(text);
+    read(&mut de)
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| crate::error::decode_error(operation, text, body, &e))
 }

@@ -7,6 +7,11 @@
 //! absent or empty on the last page) and an array of items: the field you
 //! name, or else its one array besides `pagination_meta`.
 //!
+//! Items are [`serde_json::Value`] unless you ask for another type with
+//! [`RawRequest::paginate_as`]: your own struct, or (with `serde_json`'s
+//! `raw_value` feature) `Box<serde_json::value::RawValue>` to pass items on
+//! as the API wrote them without building a tree for each.
+//!
 //! ```no_run
 //! use futures_util::TryStreamExt;
 //!
@@ -22,8 +27,12 @@
 //! ```
 
 use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 use progenitor_client::ResponseValue;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::pagination::{ItemStream, ListRequest, Page, PageStream, Paginator};
@@ -86,31 +95,92 @@ impl<'a> RawRequest<'a> {
     /// # }
     /// ```
     pub fn paginate(self, items_field: Option<String>) -> Paginator<'a, RawList<'a>> {
+        self.paginate_as(items_field)
+    }
+
+    /// [`RawRequest::paginate`] with items decoded as `T`: a struct of your
+    /// own, or `Box<serde_json::value::RawValue>` (`serde_json`'s
+    /// `raw_value` feature) to pass each item on as the API wrote it. The
+    /// page is read once, straight into the items: no tree is built for
+    /// the page.
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Alert {
+    ///     id: String,
+    ///     title: String,
+    /// }
+    ///
+    /// # async fn run(client: incidentio::Client) -> Result<(), incidentio::Error> {
+    /// let mut alerts = client
+    ///     .request(incidentio::Method::GET, "/v2/alerts")
+    ///     .paginate_as::<Alert>(Some("alerts".to_owned()))
+    ///     .items();
+    /// while let Some(alert) = alerts.try_next().await? {
+    ///     println!("{} {}", alert.id, alert.title);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate_as<T>(self, items_field: Option<String>) -> Paginator<'a, RawList<'a, T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
         Paginator::new(RawList {
             request: self,
             items_field,
+            item: PhantomData,
         })
     }
 }
 
-/// A raw request walked page by page (see [`RawRequest::paginate`]).
-#[derive(Debug, Clone)]
-pub struct RawList<'a> {
+/// A raw request walked page by page, items as `T` (see
+/// [`RawRequest::paginate`] and [`RawRequest::paginate_as`]).
+pub struct RawList<'a, T = Value> {
     request: RawRequest<'a>,
     items_field: Option<String>,
+    item: PhantomData<fn() -> T>,
 }
 
-/// One page of a [`RawList`], as the API sent it, with the field its items
-/// are in.
+// By hand: the derives would ask `T: Clone` and `T: Debug` of the items,
+// which the list never holds.
+impl<T> Clone for RawList<'_, T> {
+    fn clone(&self) -> Self {
+        RawList {
+            request: self.request.clone(),
+            items_field: self.items_field.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for RawList<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawList")
+            .field("request", &self.request)
+            .field("items_field", &self.items_field)
+            .finish()
+    }
+}
+
+/// One page of a [`RawList`]: its items, decoded, and its cursor.
 #[derive(Debug, Clone)]
-pub struct RawPage {
-    body: Value,
-    items_field: String,
+pub struct RawPage<T = Value> {
+    items: Vec<T>,
+    meta: PaginationMeta,
 }
 
-impl<'a> ListRequest<'a> for RawList<'a> {
-    type Page = RawPage;
-    type Item = Value;
+/// The part of `pagination_meta` a walk reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct PaginationMeta {
+    after: Option<String>,
+    total_record_count: Option<i64>,
+}
+
+impl<'a, T: DeserializeOwned + Send + 'static> ListRequest<'a> for RawList<'a, T> {
+    type Page = RawPage<T>;
+    type Item = T;
     const OPERATION: &'static str = crate::raw::RAW_OPERATION;
     // The spec's largest page size belongs to an operation; a raw request
     // sends the page size it was given, if any.
@@ -134,9 +204,9 @@ impl<'a> ListRequest<'a> for RawList<'a> {
         self
     }
 
-    type Owned = RawList<'static>;
+    type Owned = RawList<'static, T>;
 
-    fn into_owned(self) -> RawList<'static> {
+    fn into_owned(self) -> RawList<'static, T> {
         let RawRequest {
             client,
             method,
@@ -155,16 +225,21 @@ impl<'a> ListRequest<'a> for RawList<'a> {
                 body,
             },
             items_field: self.items_field,
+            item: PhantomData,
         }
     }
 
-    async fn send_page(self) -> Result<ResponseValue<RawPage>, Error> {
+    async fn send_page(self) -> Result<ResponseValue<RawPage<T>>, Error> {
         let response = self.request.send().await?;
-        let body: Value = response.json()?;
+        let operation = crate::raw::RAW_OPERATION;
         let items_field = match self.items_field {
             Some(field) => field,
-            None => only_array(&body).ok_or_else(|| Error::Decode {
-                operation: crate::raw::RAW_OPERATION,
+            None => crate::body::decode_with(operation, response.body(), |de| {
+                ArrayFields::deserialize(de)
+            })?
+            .only()
+            .ok_or_else(|| Error::Decode {
+                operation,
                 path: ".".to_owned(),
                 message: "the page has no single array of items besides \
                           `pagination_meta`; name the items field"
@@ -172,41 +247,162 @@ impl<'a> ListRequest<'a> for RawList<'a> {
                 body: FailedBody::new(response.body().clone()),
             })?,
         };
+        let page = crate::body::decode_with(operation, response.body(), |de| {
+            PageSeed::<T> {
+                items_field: &items_field,
+                item: PhantomData,
+            }
+            .deserialize(de)
+        })?;
         Ok(ResponseValue::new(
-            RawPage { body, items_field },
+            page,
             response.status(),
             response.headers().clone(),
         ))
     }
 
-    fn into_page(page: RawPage) -> Page<Value> {
-        let RawPage {
-            mut body,
-            items_field,
-        } = page;
-        // Taken out of the page, not copied: one page in memory at a time.
-        let items = match body.get_mut(&items_field).map(Value::take) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        };
-        let meta = body.get("pagination_meta");
-        let after = meta
-            .and_then(|m| m.get("after"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let total = meta
-            .and_then(|m| m.get("total_record_count"))
-            .and_then(Value::as_i64);
-        Page::new(items, after, total)
+    fn into_page(page: RawPage<T>) -> Page<T> {
+        Page::new(page.items, page.meta.after, page.meta.total_record_count)
     }
 }
 
-/// The name of the page's one array besides `pagination_meta`.
-fn only_array(page: &Value) -> Option<String> {
-    let mut arrays = page
-        .as_object()?
-        .iter()
-        .filter(|(name, value)| *name != "pagination_meta" && value.is_array());
-    let (name, _) = arrays.next()?;
-    arrays.next().is_none().then(|| name.clone())
+/// Reads a page object in one pass: the items field as `Vec<T>` (absent or
+/// `null`: no items), `pagination_meta`, and nothing else (other fields
+/// are skipped unbuilt).
+struct PageSeed<'f, T> {
+    items_field: &'f str,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
+    type Value = RawPage<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<RawPage<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
+    type Value = RawPage<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a page: an object with `{}` and `pagination_meta`",
+            self.items_field
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPage<T>, A::Error> {
+        let mut items = None;
+        let mut meta = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.items_field {
+                items = map.next_value::<Option<Vec<T>>>()?;
+            } else if key == "pagination_meta" {
+                meta = map.next_value::<Option<PaginationMeta>>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(RawPage {
+            items: items.unwrap_or_default(),
+            meta: meta.unwrap_or_default(),
+        })
+    }
+}
+
+/// A first, building-nothing pass over a page whose items field was not
+/// named: the names of its fields whose values are arrays.
+struct ArrayFields(Vec<String>);
+
+impl ArrayFields {
+    /// The one array besides `pagination_meta`, if there is exactly one.
+    fn only(self) -> Option<String> {
+        let mut arrays = self.0.into_iter().filter(|name| name != "pagination_meta");
+        let name = arrays.next()?;
+        arrays.next().is_none().then_some(name)
+    }
+}
+
+impl<'de> Deserialize<'de> for ArrayFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ArrayFieldsVisitor)
+    }
+}
+
+struct ArrayFieldsVisitor;
+
+impl<'de> Visitor<'de> for ArrayFieldsVisitor {
+    type Value = ArrayFields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page: an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ArrayFields, A::Error> {
+        let mut arrays = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if map.next_value::<IsArray>()?.0 {
+                arrays.push(key);
+            }
+        }
+        Ok(ArrayFields(arrays))
+    }
+}
+
+/// Whether a value is an array, read without building it.
+struct IsArray(bool);
+
+impl<'de> Deserialize<'de> for IsArray {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IsArrayVisitor)
+    }
+}
+
+struct IsArrayVisitor;
+
+impl<'de> Visitor<'de> for IsArrayVisitor {
+    type Value = IsArray;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<IsArray, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(IsArray(true))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IsArray, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(IsArray(false))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+
+    fn visit_unit<E>(self) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
 }

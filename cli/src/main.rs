@@ -41,7 +41,8 @@ fn main() {
         matches.get_one::<String>("output").map(String::as_str),
         Some("json" | "ndjson")
     );
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {

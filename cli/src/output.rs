@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::CliError;
 use crate::jq::Jq;
@@ -120,27 +121,47 @@ impl Printer {
         Ok(())
     }
 
-    /// One item of an `--all` walk, written as it arrives.
-    pub fn item(&mut self, item: &Value) -> Result<(), CliError> {
+    /// One item of an `--all` walk, as the API wrote it, written as it
+    /// arrives: compact output copies its text (as a whole response's is
+    /// copied), anything else reads it first.
+    pub fn item(&mut self, item: &RawValue) -> Result<(), CliError> {
         if let Some(jq) = &self.jq {
-            let raw = serde_json::to_vec(item).map_err(std::io::Error::from)?;
-            return jq.run(&raw, &mut self.out, self.pretty);
+            return jq.run(item.get().as_bytes(), &mut self.out, self.pretty);
         }
         match self.mode {
-            Mode::Ndjson => self.line(item)?,
+            Mode::Ndjson => {
+                self.compact(item)?;
+                self.out.write_all(b"\n")?;
+            }
             Mode::Json => {
                 self.out
                     .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
                 if self.pretty {
-                    serde_json::to_writer_pretty(&mut self.out, item)
+                    serde_json::to_writer_pretty(&mut self.out, &parse(item)?)
                         .map_err(std::io::Error::from)?;
                 } else {
-                    serde_json::to_writer(&mut self.out, item).map_err(std::io::Error::from)?;
+                    self.compact(item)?;
                 }
             }
-            Mode::Table | Mode::Auto => self.rows.push(item.clone()),
+            Mode::Table | Mode::Auto => {
+                let row = parse(item)?;
+                self.rows.push(row);
+            }
         }
         self.count += 1;
+        Ok(())
+    }
+
+    /// An item on one line (no newline after it): its text when the API
+    /// wrote it on one line (as it does), else the value re-written compact.
+    fn compact(&mut self, item: &RawValue) -> Result<(), CliError> {
+        let text = item.get();
+        if text.contains('\n') {
+            // Only whitespace between tokens can hold a newline in JSON.
+            serde_json::to_writer(&mut self.out, &parse(item)?).map_err(std::io::Error::from)?;
+        } else {
+            self.out.write_all(text.as_bytes())?;
+        }
         Ok(())
     }
 
@@ -221,6 +242,12 @@ impl Printer {
         }
         Ok(())
     }
+}
+
+/// An item's text read as a value (it was read once already: it is JSON).
+fn parse(item: &RawValue) -> Result<Value, CliError> {
+    serde_json::from_str(item.get())
+        .map_err(|e| CliError::Decode(format!("an item is not JSON: {e}")))
 }
 
 fn trim(raw: &[u8]) -> &[u8] {

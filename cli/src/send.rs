@@ -4,6 +4,7 @@
 //! operations. The only module that talks HTTP.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::CliError;
 
@@ -65,12 +66,19 @@ impl Sender {
 
     /// The pages of a list `request`, walked by the library; `items` names
     /// the page's array (else its one array besides `pagination_meta`).
+    /// Items stay as the API wrote them (no tree is built unless the output
+    /// needs one); `prefetch` asks for the next page while one is printed.
     pub fn pages(
         &self,
         request: &Request,
         items: Option<String>,
-    ) -> Result<incidentio::pagination::PageStream<'_, Value>, CliError> {
-        Ok(self.raw(request)?.paginate(items).pages())
+        prefetch: bool,
+    ) -> Result<incidentio::pagination::PageStream<'_, Box<RawValue>>, CliError> {
+        Ok(self
+            .raw(request)?
+            .paginate_as(items)
+            .prefetch(prefetch)
+            .pages())
     }
 
     /// Sends `request`; a non-2xx status is an API error.

@@ -34,7 +34,7 @@ async fn walk(
     // The library's walk: its repeated-cursor guard, retries and pacing per
     // page, the end at an empty page; one page in memory at a time. With a
     // limit, no page is asked for once it is reached.
-    let mut pages = sender.pages(&request, items)?;
+    let mut pages = sender.pages(&request, items, limit.is_none())?;
     let mut count = 0u64;
     while let Some(page) = pages.next().await {
         for item in &page?.items {

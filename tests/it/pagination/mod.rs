@@ -3,4 +3,5 @@
 
 mod item_types;
 mod prefetch_overlap;
+mod raw;
 mod walk;
