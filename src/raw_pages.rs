@@ -27,6 +27,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -234,10 +235,11 @@ impl<'a, T: DeserializeOwned + Send + 'static> ListRequest<'a> for RawList<'a, T
         let operation = crate::raw::RAW_OPERATION;
         let items_field = match self.items_field {
             Some(field) => field,
-            None => crate::body::decode_with(operation, response.body(), |de| {
-                ArrayFields::deserialize(de)
-            })?
-            .only()
+            None => only_array(crate::body::decode_with(
+                operation,
+                response.body(),
+                |de| BTreeMap::<String, IsArray>::deserialize(de),
+            )?)
             .ok_or_else(|| Error::Decode {
                 operation,
                 path: ".".to_owned(),
@@ -315,43 +317,15 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
     }
 }
 
-/// A first, building-nothing pass over a page whose items field was not
-/// named: the names of its fields whose values are arrays.
-struct ArrayFields(Vec<String>);
-
-impl ArrayFields {
-    /// The one array besides `pagination_meta`, if there is exactly one.
-    fn only(self) -> Option<String> {
-        let mut arrays = self.0.into_iter().filter(|name| name != "pagination_meta");
-        let name = arrays.next()?;
-        arrays.next().is_none().then_some(name)
-    }
-}
-
-impl<'de> Deserialize<'de> for ArrayFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ArrayFieldsVisitor)
-    }
-}
-
-struct ArrayFieldsVisitor;
-
-impl<'de> Visitor<'de> for ArrayFieldsVisitor {
-    type Value = ArrayFields;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a page: an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ArrayFields, A::Error> {
-        let mut arrays = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if map.next_value::<IsArray>()?.0 {
-                arrays.push(key);
-            }
-        }
-        Ok(ArrayFields(arrays))
-    }
+/// The name of the page's one array besides `pagination_meta`, from a
+/// first, building-nothing pass over a page whose items field was not
+/// named: its fields, each read only as far as whether it is an array.
+fn only_array(fields: BTreeMap<String, IsArray>) -> Option<String> {
+    let mut arrays = fields
+        .into_iter()
+        .filter(|(name, is_array)| is_array.0 && name != "pagination_meta");
+    let (name, _) = arrays.next()?;
+    arrays.next().is_none().then_some(name)
 }
 
 /// Whether a value is an array, read without building it.

@@ -3,18 +3,12 @@
 //! decoded as `Value` or as the caller's type in one pass over the page,
 //! and pages that are not pages refused by name.
 
+use crate::common::client;
+
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
 use incidentio::{Error, Method};
 use serde_json::{Value, json};
-
-fn client(server: &MockServer) -> incidentio::Client {
-    incidentio::Client::builder()
-        .api_key("test-key")
-        .base_url(server.base_url())
-        .build()
-        .expect("client")
-}
 
 /// Two pages of `/v2/things`: items `t1`, `t2`, then `t3`; besides the
 /// items, fields a walk must skip (an object, a string, a number).
