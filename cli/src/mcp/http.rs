@@ -9,9 +9,9 @@
 //!   request without `Authorization: Bearer <token>` is answered 401; the
 //!   comparison takes the same time whatever bytes differ, and the header
 //!   is removed before rmcp sees the request;
-//! - rmcp checks `Host` (loopback names, or the bound address) and
-//!   `Origin` (loopback origins, or the bound address) against DNS
-//!   rebinding: 403 otherwise;
+//! - rmcp checks `Host` (loopback names, the bound address, or a name
+//!   given with `--http-allow-host`) and `Origin` (the same, as origins)
+//!   against DNS rebinding: 403 otherwise;
 //! - only `/mcp` is served (404 elsewhere).
 //!
 //! The API key is the CLI's own (environment, `--api-key-file`, or
@@ -119,10 +119,37 @@ pub fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port))
 }
 
-/// The Host names and Origins accepted: loopback ones, and the bound
-/// address (127.0.0.2, or a LAN address with `--http-allow-remote`) when
-/// it is another, not unspecified (0.0.0.0 is no name a client uses).
-fn allowed(addr: SocketAddr) -> (Vec<String>, Vec<String>) {
+/// Parses a `--http-allow-host` value: a host name or address, with a port
+/// or not (`mcp.example.com`, `mcp.example.com:8443`, `10.0.0.5`), and
+/// nothing else: no scheme, path, user or wildcard, which would widen the
+/// check beyond the one name meant.
+pub fn parse_host(value: &str) -> Result<String, String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "`{value}` {why}: give a host name, optionally with a port (mcp.example.com, mcp.example.com:8443)"
+        ))
+    };
+    if value.contains("://") {
+        return refuse("has a scheme");
+    }
+    if value.contains(['/', '@', '*', '?', '#']) || value.chars().any(char::is_whitespace) {
+        return refuse("is not a host name");
+    }
+    match value.parse::<hyper::http::uri::Authority>() {
+        Ok(authority) if !authority.host().is_empty() => {
+            Ok(authority.as_str().to_ascii_lowercase())
+        }
+        _ => refuse("is not a host name"),
+    }
+}
+
+/// The Host names and Origins accepted: loopback ones, the bound address
+/// (127.0.0.2, or a LAN address with `--http-allow-remote`) when it is
+/// another, not unspecified (0.0.0.0 is no name a client uses), and the
+/// names given with `--http-allow-host` (a name the server is reached by,
+/// behind a proxy or in DNS): as a Host, and as an Origin on its port, or
+/// on any port when none is given.
+fn allowed(addr: SocketAddr, extra_hosts: &[String]) -> (Vec<String>, Vec<String>) {
     let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".into(), "::1".into()];
     let mut origins: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
         .iter()
@@ -137,6 +164,19 @@ fn allowed(addr: SocketAddr) -> (Vec<String>, Vec<String>) {
         hosts.push(ip.to_string());
         origins.push(format!("http://{host}:{}", addr.port()));
         origins.push(format!("https://{host}:{}", addr.port()));
+    }
+    for host in extra_hosts {
+        hosts.push(host.clone());
+        let has_port = host
+            .parse::<hyper::http::uri::Authority>()
+            .is_ok_and(|authority| authority.port_u16().is_some());
+        let with_port = if has_port {
+            host.clone()
+        } else {
+            format!("{host}:*")
+        };
+        origins.push(format!("http://{with_port}"));
+        origins.push(format!("https://{with_port}"));
     }
     (hosts, origins)
 }
@@ -159,6 +199,7 @@ pub async fn serve(
     server: Server,
     addr: SocketAddr,
     allow_remote: bool,
+    allow_hosts: &[String],
     token: Option<Token>,
 ) -> Result<(), CliError> {
     if !addr.ip().is_loopback() {
@@ -177,7 +218,7 @@ pub async fn serve(
         .await
         .map_err(|e| CliError::usage(format!("--http {addr}: cannot listen: {e}")))?;
     let bound = listener.local_addr()?;
-    let (hosts, origins) = allowed(bound);
+    let (hosts, origins) = allowed(bound, allow_hosts);
     let config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)

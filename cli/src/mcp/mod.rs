@@ -85,6 +85,15 @@ pub fn command() -> Command {
                 .help("Allow --http to bind a non-loopback address (needs a token)"),
         )
         .arg(
+            Arg::new("http-allow-host")
+                .long("http-allow-host")
+                .value_name("NAME")
+                .action(ArgAction::Append)
+                .value_parser(http::parse_host)
+                .requires("http")
+                .help("With --http, also accept this Host (and Origin): a name the server is reached by, such as a proxy's; repeatable"),
+        )
+        .arg(
             Arg::new("http-token-file")
                 .long("http-token-file")
                 .value_name("PATH")
@@ -98,8 +107,8 @@ const HTTP_HELP: &str = "\
 HTTP (--http ADDR):
   Binds to loopback only; a non-loopback ADDR is refused unless --http-allow-remote
   is given, and then a token is required. Requests whose Host is not a loopback name
-  (localhost, 127.0.0.1, ::1) or the bound address, or whose Origin is not a loopback
-  origin or the bound address, get 403 (DNS rebinding). With a token (the first line of
+  (localhost, 127.0.0.1, ::1), the bound address or a --http-allow-host NAME, or whose
+  Origin is not one of those, get 403 (DNS rebinding). With a token (the first line of
   --http-token-file PATH, or INCIDENTIO_MCP_TOKEN; never on the command line, where `ps`
   shows it), a request without `Authorization: Bearer <token>` gets 401. The API key is
   the CLI's own (INCIDENT_IO_API_KEY, INCIDENT_API_KEY, --api-key-file, or --mock): an
@@ -132,7 +141,18 @@ pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError
     };
     let server = server::Server::new(sender.client().clone(), policy, offer);
     if let Some((addr, token)) = http {
-        return http::serve(server, addr, args.get_flag("http-allow-remote"), token).await;
+        let allow_hosts: Vec<String> = args
+            .get_many::<String>("http-allow-host")
+            .map(|names| names.cloned().collect())
+            .unwrap_or_default();
+        return http::serve(
+            server,
+            addr,
+            args.get_flag("http-allow-remote"),
+            &allow_hosts,
+            token,
+        )
+        .await;
     }
     let running = server
         .serve(stdio::transport())

@@ -281,6 +281,68 @@ fn host_and_origin_must_be_loopback_or_the_bound_address() {
 }
 
 #[test]
+fn a_name_given_with_allow_host_is_accepted_and_no_other() {
+    let server = HttpServer::start(
+        &["--mock"],
+        &[
+            "--http-allow-host",
+            "MCP.example.test",
+            "--http-allow-host",
+            "proxy.example.test:8443",
+        ],
+        None,
+        None,
+    );
+    for (header, value, status) in [
+        ("Host", "mcp.example.test", 200),
+        ("Host", "mcp.example.test:443", 200),
+        ("Host", "proxy.example.test:8443", 200),
+        ("Host", "proxy.example.test:9000", 403),
+        ("Host", "other.example.test", 403),
+        ("Host", "mcp.example.test.evil.example", 403),
+        ("Origin", "https://mcp.example.test", 200),
+        ("Origin", "https://proxy.example.test:8443", 200),
+        ("Origin", "https://proxy.example.test", 403),
+        ("Origin", "https://evil.example", 403),
+    ] {
+        let reply = server.post(&[(header, value)], &initialize());
+        assert_eq!(reply.status, status, "{header}: {value}: {reply:?}");
+        if status == 200 {
+            assert_initialized(&reply);
+        }
+    }
+    // Loopback names still work beside the added ones.
+    assert_initialized(&server.post(&[], &initialize()));
+}
+
+#[test]
+fn an_allow_host_that_is_not_a_host_name_is_refused_by_name() {
+    for bad in [
+        "https://mcp.example.test",
+        "mcp.example.test/mcp",
+        "*.example.test",
+        "user@mcp.example.test",
+        "",
+    ] {
+        let out = run_with(
+            &[
+                "--mock",
+                "mcp",
+                "--http",
+                "127.0.0.1:0",
+                "--http-allow-host",
+                bad,
+            ],
+            None,
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(stderr.contains("host name"), "{bad:?}: {stderr}");
+    }
+}
+
+#[test]
 fn without_a_token_loopback_serves_and_only_mcp_is_served() {
     let server = HttpServer::start(&["--mock"], &[], None, None);
     assert_initialized(&server.post(&[], &initialize()));
