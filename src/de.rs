@@ -67,10 +67,13 @@ impl<const N: usize> Order<N> {
     /// Nothing learned: every position `at` says field `at`, the next one.
     #[allow(clippy::new_without_default)] // only ever a static's initialiser
     pub(crate) const fn new() -> Self {
+        // A field index must fit in a byte: a static over the limit fails
+        // to compile rather than learn wrong indices.
+        assert!(N <= 256, "an Order keeps field indices in a byte");
         let mut entries = [const { AtomicU8::new(0) }; N];
         let mut at = 0;
         while at < N {
-            // `N <= 256` (the build's choice), so `at` fits.
+            // `at < N <= 256`: it fits.
             entries[at] = AtomicU8::new(at as u8);
             at += 1;
         }
