@@ -119,13 +119,7 @@ pub(crate) async fn run_each(
 /// Sends one line's request: the response as the record's `response`.
 async fn send(sender: &Sender, mut request: Request) -> Result<Value, CliError> {
     crate::reference::resolve(sender, &mut request).await?;
-    let response = sender.send(&request).await?;
-    let body = if response.body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        serde_json::from_slice(&response.body)
-            .map_err(|e| CliError::Decode(format!("the response is not JSON: {e}")))?
-    };
+    let body = sender.send(&request).await?.json()?;
     Ok(json!({ "response": body }))
 }
 

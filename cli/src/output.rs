@@ -143,10 +143,7 @@ impl Printer {
                     self.compact(item)?;
                 }
             }
-            Mode::Table | Mode::Auto => {
-                let row = parse(item)?;
-                self.rows.push(row);
-            }
+            Mode::Table | Mode::Auto => self.rows.push(parse(item)?),
         }
         self.count += 1;
         Ok(())
@@ -318,28 +315,19 @@ pub(crate) fn identifying_columns(rows: &[Value]) -> Vec<String> {
     columns
 }
 
-/// The rows of a body: its list, else its single object, else itself.
+/// The rows of a body: its list (see [`list_rows`]), else its single
+/// object (`{"incident": {…}}` is one row of the incident), else itself.
 fn table_rows(value: &Value, items: Option<&str>) -> Vec<Value> {
-    if let Some(list) = items.and_then(|k| value.get(k)).and_then(Value::as_array) {
-        return list.clone();
+    if let Some(rows) = list_rows(value, items) {
+        return rows;
     }
     if let Value::Object(map) = value {
-        let candidates: Vec<&Value> = map
-            .iter()
-            .filter(|(k, _)| *k != "pagination_meta")
-            .map(|(_, v)| v)
-            .collect();
-        if let [only] = candidates[..] {
-            return match only {
-                Value::Array(list) => list.clone(),
-                other => vec![other.clone()],
-            };
+        let mut others = map.iter().filter(|(k, _)| *k != "pagination_meta");
+        if let (Some((_, only)), None) = (others.next(), others.next()) {
+            return vec![only.clone()];
         }
     }
-    match value {
-        Value::Array(list) => list.clone(),
-        other => vec![other.clone()],
-    }
+    vec![value.clone()]
 }
 
 /// Up to six scalar columns of the first row, `id` and `name` first.

@@ -3,8 +3,6 @@
 //! other operations' `incident_id` query parameters get the id that show
 //! call answers, resolved once per command before the call itself.
 
-use serde_json::Value;
-
 use crate::error::CliError;
 use crate::send::{Request, Sender};
 
@@ -54,9 +52,7 @@ async fn show_id(sender: &Sender, number: &str) -> Result<String, CliError> {
         query: Vec::new(),
         body: None,
     };
-    let response = sender.send(&request).await?;
-    let answer: Value = serde_json::from_slice(&response.body)
-        .map_err(|e| CliError::Decode(format!("the body is not JSON: {e}")))?;
+    let answer = sender.send(&request).await?.json()?;
     answer["incident"]["id"]
         .as_str()
         .map(str::to_owned)

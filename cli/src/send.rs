@@ -26,7 +26,18 @@ pub struct Request {
 #[derive(Debug)]
 pub struct Response {
     /// The body, as sent.
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
+}
+
+impl Response {
+    /// The body as JSON; an empty body (a `204`) is `null`.
+    pub fn json(&self) -> Result<Value, CliError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| CliError::Decode(format!("the body is not JSON: {e}")))
+    }
 }
 
 /// Where and how requests go (the client's `Debug` redacts the key).
@@ -85,7 +96,7 @@ impl Sender {
     pub async fn send(&self, request: &Request) -> Result<Response, CliError> {
         let response = self.raw(request)?.send().await?;
         Ok(Response {
-            body: response.into_body().to_vec(),
+            body: response.into_body(),
         })
     }
 }

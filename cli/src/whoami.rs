@@ -38,8 +38,7 @@ pub(crate) async fn whoami(
     if json {
         return printer.body(&response.body, None);
     }
-    let answer: Value = serde_json::from_slice(&response.body)
-        .map_err(|e| CliError::Decode(format!("the body is not JSON: {e}")))?;
+    let answer = response.json()?;
     printer.text(&describe(&answer["identity"]))
 }
 

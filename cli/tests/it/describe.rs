@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::common::{code, run, spec_operation_ids, stdout};
+use crate::common::{code, run, spec_operation_ids, stderr, stdout};
 
 // The second reading the library's tests use too.
 #[path = "../../../tests/it/common/reading.rs"]
@@ -93,6 +93,25 @@ fn table_and_ndjson_output() {
     );
     assert!(
         lines.next().expect("a row").starts_with("INC-123"),
+        "{text}"
+    );
+    // A single resource (`{"incident": {…}}`) is one row of the resource.
+    let out = run(&[
+        "--mock",
+        "incidents-v2",
+        "show",
+        "01FDAG4SAP5TYPT98WGR2N7W91",
+        "-o",
+        "table",
+        "--fields",
+        "reference",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows[0] == "REFERENCE" && rows[1].starts_with("INC-"),
         "{text}"
     );
     let out = run(&["--mock", "incidents-v2", "list", "-o", "ndjson"]);
