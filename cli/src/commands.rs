@@ -18,7 +18,7 @@ Authentication: INCIDENT_IO_API_KEY (or INCIDENT_API_KEY), or --api-key-file PAT
 
 /// Flags the CLI itself defines; a spec parameter with one of these names
 /// gets a `param-` prefix.
-pub(crate) const RESERVED: [&str; 18] = [
+pub(crate) const RESERVED: [&str; 19] = [
     "each",
     "continue-on-error",
     "jq",
@@ -28,6 +28,7 @@ pub(crate) const RESERVED: [&str; 18] = [
     "base-url",
     "timeout",
     "no-retry",
+    "no-pacing",
     "mock",
     "output",
     "fields",
@@ -123,6 +124,11 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .global(true)
             .help("Do not retry failed requests"),
+        Arg::new("no-pacing")
+            .long("no-pacing")
+            .action(ArgAction::SetTrue)
+            .global(true)
+            .help("Send requests as fast as they come instead of pacing them under the API key's rate limit (for a mock, or a proxy with limits of its own)"),
         Arg::new("mock")
             .long("mock")
             .action(ArgAction::SetTrue)

@@ -68,6 +68,9 @@ pub(crate) async fn sender(
     if matches.get_flag("no-retry") {
         builder = builder.retry_policy(incidentio::RetryPolicy::disabled());
     }
+    if matches.get_flag("no-pacing") {
+        builder = builder.pacing(incidentio::Pacing::disabled());
+    }
     builder = builder.app_name(concat!("incidentio-cli/", env!("CARGO_PKG_VERSION")));
     let client = builder.build()?;
     Ok((Sender::new(client), mock))
