@@ -21,19 +21,21 @@
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
-use hyper::{Request, Response, StatusCode};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
+use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use super::server::Server;
+use super::sessions::{AtCapacity, Sessions};
 use crate::error::CliError;
 
 /// The environment variable a token may come from.
@@ -183,6 +185,34 @@ fn allowed(addr: SocketAddr, extra_hosts: &[String]) -> (Vec<String>, Vec<String
 
 type Body = BoxBody<Bytes, Infallible>;
 
+/// The largest request body read, as rmcp's own bound (which applies to
+/// the bodies it reads itself).
+const MAX_BODY_BYTES: usize = 4 << 20;
+
+/// How long calls in flight have to finish once SIGTERM or SIGINT is
+/// received; past it they are cut, and the process exits all the same.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long the connections then have to send what they hold and close.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// How `serve` listens, whom it lets in, and what state it keeps.
+#[derive(Debug)]
+pub struct Options {
+    /// The address to bind.
+    pub addr: SocketAddr,
+    /// A non-loopback `addr` is allowed (with a token).
+    pub allow_remote: bool,
+    /// Host names accepted besides loopback ones and the bound address.
+    pub allow_hosts: Vec<String>,
+    /// The bearer token required, if any.
+    pub token: Option<Token>,
+    /// A session with nothing in flight for this long expires.
+    pub session_timeout: Duration,
+    /// The most sessions open at once.
+    pub max_sessions: usize,
+}
+
 fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
     let mut response = Response::new(Full::new(Bytes::from_static(message.as_bytes())).boxed());
     *response.status_mut() = status;
@@ -193,15 +223,190 @@ fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
     response
 }
 
-/// Serves `server` over Streamable HTTP on `addr` until the process is
-/// stopped. A non-loopback `addr` needs `allow_remote` and a token.
-pub async fn serve(
-    server: Server,
-    addr: SocketAddr,
-    allow_remote: bool,
-    allow_hosts: &[String],
+/// The answer to an `initialize` that finds every session busy: 503, with
+/// the reason as a JSON-RPC error (what an MCP client shows) and when to
+/// try again.
+fn at_capacity(id: Option<Value>, reason: &AtCapacity) -> Response<Body> {
+    let body = json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": {"code": -32000, "message": reason.to_string()},
+    });
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())).boxed());
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// Counts things still running (requests, connections) so that shutdown
+/// can wait for them; each [`Counted`] guard is one.
+#[derive(Clone, Debug)]
+struct Counter(Arc<tokio::sync::watch::Sender<usize>>);
+
+impl Counter {
+    fn new() -> Self {
+        Counter(Arc::new(tokio::sync::watch::channel(0).0))
+    }
+
+    fn enter(&self) -> Counted {
+        self.0.send_modify(|n| *n += 1);
+        Counted(self.clone())
+    }
+
+    fn get(&self) -> usize {
+        *self.0.borrow()
+    }
+
+    /// Waits until nothing is counted, or `bound` has passed; the count
+    /// left.
+    async fn drained(&self, bound: Duration) -> usize {
+        let mut watch = self.0.subscribe();
+        let _ = tokio::time::timeout(bound, watch.wait_for(|n| *n == 0)).await;
+        self.get()
+    }
+}
+
+/// One thing counted by a [`Counter`], until dropped.
+#[derive(Debug)]
+struct Counted(Counter);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// Resolves on the first SIGTERM or SIGINT (Ctrl-C elsewhere than Unix),
+/// with the signal's name. The handlers are installed before this
+/// returns, so a signal that comes before the future is polled counts.
+fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
+    }
+}
+
+/// What every connection's requests share.
+struct Shared {
+    service: StreamableHttpService<Server, Sessions>,
+    sessions: Arc<Sessions>,
     token: Option<Token>,
-) -> Result<(), CliError> {
+    /// POST requests whose response is not yet sent: the calls that
+    /// shutdown lets finish.
+    requests: Counter,
+}
+
+/// Whether `body` is a JSON-RPC `initialize` request, and its id.
+fn initialize_id(body: &[u8]) -> Option<Option<Value>> {
+    let message: Value = serde_json::from_slice(body).ok()?;
+    (message.get("method")? == "initialize").then(|| message.get("id").cloned())
+}
+
+async fn handle(shared: Arc<Shared>, mut request: Request<Incoming>) -> Response<Body> {
+    if request.uri().path() != PATH {
+        return plain(StatusCode::NOT_FOUND, "Not Found: MCP is served at /mcp\n");
+    }
+    if let Some(token) = &shared.token {
+        if !token.accepts(request.headers().get(AUTHORIZATION)) {
+            let mut response = plain(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized: send Authorization: Bearer <token>\n",
+            );
+            response.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"incidentio mcp\""),
+            );
+            return response;
+        }
+        // rmcp hands the request's headers to the handler: the token goes
+        // no further.
+        request.headers_mut().remove(AUTHORIZATION);
+    }
+    let method = request.method().clone();
+    // A POST is a message (a call, most often): counted until its
+    // response is sent, so that shutdown lets it finish. A GET is a
+    // stream the client listens on for as long as it likes: not counted.
+    let counted = (method == Method::POST).then(|| shared.requests.enter());
+    let request = if method == Method::POST && !request.headers().contains_key("mcp-session-id") {
+        // Without a session id, a POST may be an `initialize`: read it to
+        // know, so that a server at its bound can say so (rmcp would
+        // answer 500).
+        let (parts, body) = request.into_parts();
+        let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => {
+                return plain(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Payload Too Large: a message is at most 4 MiB\n",
+                );
+            }
+            Err(_) => return plain(StatusCode::BAD_REQUEST, "Bad Request: unreadable body\n"),
+        };
+        if let Some(id) = initialize_id(&bytes)
+            && let Err(e) = shared.sessions.admit().await
+        {
+            return at_capacity(id, &e);
+        }
+        Request::from_parts(
+            parts,
+            Full::new(bytes)
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+        )
+    } else {
+        request.map(BodyExt::boxed_unsync)
+    };
+    let mut response = shared.service.handle(request).await;
+    // rmcp answers a session's DELETE with 202; the official clients
+    // expect 200 or 204 (and log a failure otherwise): the session is
+    // closed, say so.
+    if method == Method::DELETE && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    match counted {
+        // The count ends when hyper is done with the body: sent, or
+        // dropped with the connection.
+        Some(counted) => response.map(|body| {
+            body.map_frame(move |frame| {
+                let _ = &counted;
+                frame
+            })
+            .boxed()
+        }),
+        None => response,
+    }
+}
+
+/// Serves `server` over Streamable HTTP until SIGTERM or SIGINT, then
+/// stops: no new connection is accepted, the requests in flight have
+/// [`SHUTDOWN_GRACE`] to finish, and the streams left are ended. A
+/// non-loopback address needs `allow_remote` and a token.
+pub async fn serve(server: Server, options: Options) -> Result<(), CliError> {
+    let Options {
+        addr,
+        allow_remote,
+        allow_hosts,
+        token,
+        session_timeout,
+        max_sessions,
+    } = options;
     if !addr.ip().is_loopback() {
         if !allow_remote {
             return Err(CliError::usage(format!(
@@ -218,81 +423,107 @@ pub async fn serve(
         .await
         .map_err(|e| CliError::usage(format!("--http {addr}: cannot listen: {e}")))?;
     let bound = listener.local_addr()?;
-    let (hosts, origins) = allowed(bound, allow_hosts);
+    let (hosts, origins) = allowed(bound, &allow_hosts);
     let config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
-        .enforce_origin_validation();
-    let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(MAX_BODY_BYTES)
+        // A client of the stateless revision gets its answer as one JSON
+        // body instead of an event stream: no stream, no keep-alive timer.
+        .with_json_response(true);
+    // Cancelled at shutdown: ends every session and every stream left.
+    let cancel = config.cancellation_token.clone();
+    let sessions = Arc::new(Sessions::new(session_timeout, max_sessions));
+    let shared = Arc::new(Shared {
+        service: StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config),
+        sessions: sessions.clone(),
+        token,
+        requests: Counter::new(),
+    });
+    let sweeper = tokio::spawn({
+        let sessions = sessions.clone();
+        async move {
+            let mut tick = tokio::time::interval(sessions.sweep_period());
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                sessions.sweep().await;
+            }
+        }
+    });
+    let stop = stop_signal()?;
+    tokio::pin!(stop);
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let connections = Counter::new();
     eprintln!(
         "incidentio mcp: serving MCP (Streamable HTTP) at http://{bound}{PATH}{}",
-        if token.is_some() {
+        if shared.token.is_some() {
             " (bearer token required)"
         } else {
             ""
         }
     );
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            // A connection that failed before it was accepted (reset,
-            // out of descriptors for a moment): keep serving the others.
-            Err(e) => {
-                tracing::warn!("mcp --http: accept failed: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let service = service.clone();
-        let token = token.clone();
-        tokio::spawn(async move {
-            let handler = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-                let service = service.clone();
-                let token = token.clone();
-                async move {
-                    if request.uri().path() != PATH {
-                        return Ok::<_, Infallible>(plain(
-                            StatusCode::NOT_FOUND,
-                            "Not Found: MCP is served at /mcp\n",
-                        ));
-                    }
-                    if let Some(token) = &token {
-                        if !token.accepts(request.headers().get(AUTHORIZATION)) {
-                            let mut response = plain(
-                                StatusCode::UNAUTHORIZED,
-                                "Unauthorized: send Authorization: Bearer <token>\n",
-                            );
-                            response.headers_mut().insert(
-                                WWW_AUTHENTICATE,
-                                HeaderValue::from_static("Bearer realm=\"incidentio mcp\""),
-                            );
-                            return Ok(response);
-                        }
-                        // rmcp hands the request's headers to the handler:
-                        // the token goes no further.
-                        request.headers_mut().remove(AUTHORIZATION);
-                    }
-                    let delete = request.method() == hyper::Method::DELETE;
-                    let mut response = service.handle(request).await;
-                    // rmcp answers a session's DELETE with 202; the
-                    // official clients expect 200 or 204 (and log a
-                    // failure otherwise): the session is closed, say so.
-                    if delete && response.status() == StatusCode::ACCEPTED {
-                        *response.status_mut() = StatusCode::NO_CONTENT;
-                    }
-                    Ok(response)
+    let signal = loop {
+        let stream = tokio::select! {
+            signal = &mut stop => break signal,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A connection that failed before it was accepted (reset,
+                // out of descriptors for a moment): keep serving the others.
+                Err(e) => {
+                    tracing::warn!("mcp --http: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
                 }
+            },
+        };
+        // An answer is written as several small writes (an event stream's
+        // events): with Nagle's algorithm on, each waits for the client's
+        // delayed ACK of the one before.
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let mut stopping = stopping_rx.clone();
+        let open = connections.enter();
+        tokio::spawn(async move {
+            let _open = open;
+            let handler = hyper::service::service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(shared, request).await) }
             });
-            if let Err(e) = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), handler)
-                .await
-            {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), handler);
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = async { drop(stopping.wait_for(|stopping| *stopping).await) } => {
+                    // Finishes the request under way, if any, then closes.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!("mcp --http: connection ended: {e}");
             }
         });
+    };
+    // New connections are refused from here on; requests under way
+    // finish, and their connections close after them.
+    drop(listener);
+    let _ = stopping.send(true);
+    let busy = shared.requests.get();
+    eprintln!(
+        "incidentio mcp: {signal}: stopping; {busy} request(s) in flight, allowed {} s to finish",
+        SHUTDOWN_GRACE.as_secs()
+    );
+    let left = shared.requests.drained(SHUTDOWN_GRACE).await;
+    if left > 0 {
+        eprintln!("incidentio mcp: {left} request(s) still in flight: cut");
     }
+    // Ends the event streams clients listen on (GET), and the sessions.
+    cancel.cancel();
+    sweeper.abort();
+    connections.drained(CLOSE_GRACE).await;
+    eprintln!("incidentio mcp: stopped");
+    Ok(())
 }

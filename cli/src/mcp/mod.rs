@@ -6,6 +6,7 @@
 mod call;
 mod http;
 mod server;
+mod sessions;
 mod stdio;
 mod tools;
 pub mod toolsets;
@@ -21,6 +22,17 @@ use crate::error::CliError;
 
 /// The default bound on a result, in bytes of JSON.
 const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
+
+/// How long an HTTP session may sit with nothing in flight before it
+/// expires, by default: longer than an agent thinks, or waits on its
+/// user, between two calls; a client whose session has expired is told so
+/// (404) and starts another.
+const DEFAULT_SESSION_TIMEOUT_SECS: u64 = 1800;
+
+/// The most HTTP sessions open at once, by default: far more than the
+/// agents one server is shared by, few enough that the sessions' memory
+/// stays small.
+const DEFAULT_MAX_SESSIONS: usize = 256;
 
 /// The `mcp` subcommand.
 pub fn command() -> Command {
@@ -39,9 +51,10 @@ pub fn command() -> Command {
     Command::new("mcp")
         .about("Serve every operation to AI agents over MCP (stdio, or HTTP with --http); read-only unless --allow-writes")
         .after_help(format!(
-            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{HTTP_HELP}",
+            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{}",
             toolsets::DEFAULT.join(","),
-            toolsets.join("\n")
+            toolsets.join("\n"),
+            HTTP_HELP.replace("GRACE", &http::SHUTDOWN_GRACE.as_secs().to_string())
         ))
         .arg(
             Arg::new("toolsets")
@@ -94,6 +107,22 @@ pub fn command() -> Command {
                 .help("With --http, also accept this Host (and Origin): a name the server is reached by, such as a proxy's; repeatable"),
         )
         .arg(
+            Arg::new("http-session-timeout")
+                .long("http-session-timeout")
+                .value_name("SECS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .requires("http")
+                .help(format!("With --http, a session with no request in flight for SECS seconds expires; its id is then answered 404, and the client starts a new one (default {DEFAULT_SESSION_TIMEOUT_SECS})")),
+        )
+        .arg(
+            Arg::new("http-max-sessions")
+                .long("http-max-sessions")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .requires("http")
+                .help(format!("With --http, keep at most N sessions: a new one replaces the one idle the longest, and is refused (503) only when all N have a request in flight (default {DEFAULT_MAX_SESSIONS})")),
+        )
+        .arg(
             Arg::new("http-token-file")
                 .long("http-token-file")
                 .value_name("PATH")
@@ -112,10 +141,14 @@ HTTP (--http ADDR):
   --http-token-file PATH, or INCIDENTIO_MCP_TOKEN; never on the command line, where `ps`
   shows it), a request without `Authorization: Bearer <token>` gets 401. The API key is
   the CLI's own (INCIDENT_IO_API_KEY, INCIDENT_API_KEY, --api-key-file, or --mock): an
-  HTTP client cannot supply one. Neither the key nor the token is ever printed.";
+  HTTP client cannot supply one. Neither the key nor the token is ever printed.
+  Sessions expire after --http-session-timeout SECS with no request in flight (their id
+  then gets 404, and the client starts a new session); at most --http-max-sessions N are
+  kept. SIGTERM or SIGINT stops the server: new connections are refused, requests in
+  flight have GRACE s to finish, and the process exits 0.";
 
 /// Serves MCP on stdio until the client hangs up, or on HTTP (`--http`)
-/// until the process is stopped.
+/// until SIGTERM or SIGINT.
 pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError> {
     let allow_writes = args.get_flag("allow-writes");
     let offer = offer(args, allow_writes)?;
@@ -141,18 +174,26 @@ pub async fn run(matches: &ArgMatches, args: &ArgMatches) -> Result<(), CliError
     };
     let server = server::Server::new(sender.client().clone(), policy, offer);
     if let Some((addr, token)) = http {
-        let allow_hosts: Vec<String> = args
-            .get_many::<String>("http-allow-host")
-            .map(|names| names.cloned().collect())
-            .unwrap_or_default();
-        return http::serve(
-            server,
+        let options = http::Options {
             addr,
-            args.get_flag("http-allow-remote"),
-            &allow_hosts,
+            allow_remote: args.get_flag("http-allow-remote"),
+            allow_hosts: args
+                .get_many::<String>("http-allow-host")
+                .map(|names| names.cloned().collect())
+                .unwrap_or_default(),
             token,
-        )
-        .await;
+            session_timeout: std::time::Duration::from_secs(
+                args.get_one::<u64>("http-session-timeout")
+                    .copied()
+                    .unwrap_or(DEFAULT_SESSION_TIMEOUT_SECS),
+            ),
+            max_sessions: args
+                .get_one::<u64>("http-max-sessions")
+                .map_or(DEFAULT_MAX_SESSIONS, |&n| {
+                    usize::try_from(n).unwrap_or(usize::MAX)
+                }),
+        };
+        return http::serve(server, options).await;
     }
     let running = server
         .serve(stdio::transport())

@@ -504,3 +504,221 @@ fn the_api_key_is_the_clis_own_and_never_shown() {
         "{stderr}"
     );
 }
+
+impl HttpServer {
+    /// `initialize` and `notifications/initialized`: the new session's id.
+    fn open_session(&self) -> String {
+        let init = self.post(&[], &initialize());
+        assert_initialized(&init);
+        let session = init
+            .header("mcp-session-id")
+            .unwrap_or_else(|| panic!("a session: {init:?}"))
+            .to_owned();
+        let notified = self.post(
+            &session_headers(&session),
+            &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        );
+        assert_eq!(notified.status, 202, "{notified:?}");
+        session
+    }
+
+    /// `incidents_v2_list` (one item) through `call_operation` on `session`.
+    fn list_incidents(&self, session: &str, id: u64) -> Reply {
+        self.post(
+            &session_headers(session),
+            &json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                    "params": {"name": "call_operation",
+                               "arguments": {"operation": "incidents_v2_list", "arguments": {"limit": 1}}}}),
+        )
+    }
+}
+
+fn session_headers(session: &str) -> [(&str, &str); 2] {
+    [
+        ("Mcp-Session-Id", session),
+        ("MCP-Protocol-Version", "2025-06-18"),
+    ]
+}
+
+/// Asserts that `reply` answers call `id` with a result that is no error.
+fn assert_called(reply: &Reply, id: u64) {
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let result = reply
+        .messages()
+        .into_iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no answer to {id}: {reply:?}"));
+    assert_eq!(result["result"]["isError"], false, "{result}");
+}
+
+/// An API on 127.0.0.1 whose `GET /v2/incidents` answers after `delay`.
+fn slow_api(delay: Duration) -> (MockServer, usize) {
+    let api = MockServer::start();
+    let id = api
+        .mock(|when, then| {
+            when.method(httpmock::Method::GET).path("/v2/incidents");
+            then.status(200)
+                .delay(delay)
+                .json_body(json!({"incidents": [], "pagination_meta": {"page_size": 25}}));
+        })
+        .id;
+    (api, id)
+}
+
+/// Waits (up to 20 s) until `api` has received `n` requests.
+fn wait_for_requests(api: &MockServer, mock_id: usize, n: usize) {
+    let mock = httpmock::Mock::new(mock_id, api);
+    for _ in 0..400 {
+        if mock.calls() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the API never received {n} request(s)");
+}
+
+#[test]
+fn an_abandoned_session_expires_its_id_gets_404_and_a_new_session_works() {
+    let server = HttpServer::start(&["--mock"], &["--http-session-timeout", "1"], None, None);
+    let session = server.open_session();
+    assert_called(&server.list_incidents(&session, 2), 2);
+    // Abandoned: no DELETE, nothing sent for longer than the timeout.
+    std::thread::sleep(Duration::from_secs(3));
+    let reply = server.list_incidents(&session, 3);
+    assert_eq!(reply.status, 404, "{reply:?}");
+    let reply = server.request("GET", "/mcp", &session_headers(&session), "");
+    assert_eq!(reply.status, 404, "{reply:?}");
+    let fresh = server.open_session();
+    assert_ne!(fresh, session);
+    assert_called(&server.list_incidents(&fresh, 4), 4);
+}
+
+#[test]
+fn a_call_longer_than_the_session_timeout_is_not_cut() {
+    let (api, mock) = slow_api(Duration::from_secs(3));
+    let server = HttpServer::start(
+        &["--base-url", &api.base_url()],
+        &["--http-session-timeout", "1"],
+        None,
+        Some(SECRET),
+    );
+    let session = server.open_session();
+    // The call takes three times the timeout, with nothing else sent.
+    assert_called(&server.list_incidents(&session, 2), 2);
+    assert_eq!(httpmock::Mock::new(mock, &api).calls(), 1);
+}
+
+#[test]
+fn past_the_session_cap_the_session_idle_longest_goes() {
+    let server = HttpServer::start(&["--mock"], &["--http-max-sessions", "2"], None, None);
+    let first = server.open_session();
+    let second = server.open_session();
+    // The first is used again, so the second is now the one idle longest.
+    assert_called(&server.list_incidents(&first, 2), 2);
+    let third = server.open_session();
+    let reply = server.list_incidents(&second, 3);
+    assert_eq!(reply.status, 404, "{reply:?}");
+    assert_called(&server.list_incidents(&first, 4), 4);
+    assert_called(&server.list_incidents(&third, 5), 5);
+}
+
+#[test]
+fn when_every_session_has_a_call_in_flight_a_new_one_is_refused_with_503() {
+    let (api, mock) = slow_api(Duration::from_secs(3));
+    let server = HttpServer::start(
+        &["--base-url", &api.base_url()],
+        &["--http-max-sessions", "1"],
+        None,
+        Some(SECRET),
+    );
+    let busy = server.open_session();
+    let reply = std::thread::scope(|scope| {
+        let call = scope.spawn(|| server.list_incidents(&busy, 2));
+        wait_for_requests(&api, mock, 1);
+        let refused = server.post(&[], &initialize());
+        assert_called(&call.join().expect("the call"), 2);
+        refused
+    });
+    assert_eq!(reply.status, 503, "{reply:?}");
+    assert!(reply.header("retry-after").is_some(), "{reply:?}");
+    let error = &reply.messages()[0]["error"];
+    assert_eq!(reply.messages()[0]["id"], 1, "{reply:?}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("--http-max-sessions") && message.contains("in flight"),
+        "{reply:?}"
+    );
+    // Once the call is done, the busy session is idle: a new one takes
+    // its place.
+    let fresh = server.open_session();
+    assert_eq!(server.list_incidents(&busy, 3).status, 404);
+    assert_called(&server.list_incidents(&fresh, 4), 4);
+}
+
+/// Sends `signal` (`TERM`, `INT`) to the server's process.
+#[cfg(unix)]
+fn send_signal(server: &HttpServer, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([format!("-{signal}"), server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Waits (up to 30 s) for the server to exit: its exit code.
+#[cfg(unix)]
+fn wait_exit(server: &mut HttpServer) -> Option<i32> {
+    for _ in 0..600 {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server did not exit");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_lets_a_call_in_flight_finish_refuses_new_connections_and_exits_0() {
+    let (api, mock) = slow_api(Duration::from_secs(3));
+    let mut server = HttpServer::start(&["--base-url", &api.base_url()], &[], None, Some(SECRET));
+    let session = server.open_session();
+    let reply = std::thread::scope(|scope| {
+        let call = scope.spawn(|| server.list_incidents(&session, 2));
+        wait_for_requests(&api, mock, 1);
+        send_signal(&server, "TERM");
+        // New connections are refused soon after the signal, while the
+        // call goes on.
+        let refused = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            TcpStream::connect(server.addr).is_err()
+        });
+        assert!(refused, "still accepting connections");
+        call.join().expect("the call")
+    });
+    assert_called(&reply, 2);
+    assert_eq!(wait_exit(&mut server), Some(0));
+    let stderr = server.stop();
+    assert!(stderr.contains("SIGTERM"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_an_idle_server_with_exit_0() {
+    let mut server = HttpServer::start(&["--mock"], &[], None, None);
+    // An open session and an event stream a client listens on do not
+    // hold the server up.
+    let session = server.open_session();
+    let mut listening = TcpStream::connect(server.addr).expect("connect");
+    write!(
+        listening,
+        "GET /mcp HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\nMcp-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-06-18\r\n\r\n",
+        server.addr
+    )
+    .expect("write");
+    let mut head = [0u8; 12];
+    listening.read_exact(&mut head).expect("the stream opens");
+    assert_eq!(&head, b"HTTP/1.1 200");
+    send_signal(&server, "INT");
+    assert_eq!(wait_exit(&mut server), Some(0));
+}
