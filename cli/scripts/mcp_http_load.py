@@ -52,6 +52,7 @@ SPEC = os.path.join(HERE, "..", "..", "openapi", "incident-io.json")
 REQUEST_TIMEOUT = 60.0
 ROUND_TIMEOUT = 600.0
 PROTOCOL = "2025-06-18"
+STATELESS_PROTOCOL = "2026-07-28"
 
 
 # --- the upstream -------------------------------------------------------
@@ -188,7 +189,7 @@ class Http:
     async def connect(self):
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
-    async def post(self, message, session=None):
+    async def post(self, message, session=None, extra=()):
         body = json.dumps(message).encode()
         head = [
             "POST /mcp HTTP/1.1",
@@ -199,6 +200,7 @@ class Http:
         ]
         if session:
             head += [f"Mcp-Session-Id: {session}", f"MCP-Protocol-Version: {PROTOCOL}"]
+        head += list(extra)
         self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         await self.writer.drain()
         status_line = await self.reader.readuntil(b"\r\n")
@@ -246,10 +248,46 @@ def messages(body):
         return out
 
 
-async def session(host, port, calls, latencies, errors):
+def call_message(i):
+    return {
+        "jsonrpc": "2.0",
+        "id": i + 1,
+        "method": "tools/call",
+        "params": {"name": "incidents_v2_show", "arguments": {"id": f"01H{i:023d}"}},
+    }
+
+
+async def timed_call(http, i, latencies, errors, session=None, stateless=False):
+    message, extra = call_message(i), ()
+    if stateless:
+        # The 2026-07-28 revision: no initialize, no session; each request
+        # carries its protocol version and the client's capabilities.
+        message["params"]["_meta"] = {
+            "io.modelcontextprotocol/protocolVersion": STATELESS_PROTOCOL,
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": "mcp_http_load", "version": "0"},
+        }
+        extra = (
+            f"MCP-Protocol-Version: {STATELESS_PROTOCOL}",
+            "Mcp-Method: tools/call",
+            "Mcp-Name: incidents_v2_show",
+        )
+    start = time.perf_counter()
+    status, _, body = await asyncio.wait_for(http.post(message, session, extra), REQUEST_TIMEOUT)
+    latencies.append(time.perf_counter() - start)
+    replies = [m for m in messages(body) if m.get("id") == i + 1]
+    if status != 200 or not replies or replies[0].get("result", {}).get("isError"):
+        errors.append(f"tools/call: {status} {body[:200]!r}")
+
+
+async def session(host, port, calls, latencies, errors, stateless=False):
     http = Http(host, port)
     try:
         await http.connect()
+        if stateless:
+            for i in range(calls):
+                await timed_call(http, i, latencies, errors, stateless=True)
+            return
         init = {
             "jsonrpc": "2.0",
             "id": 0,
@@ -268,18 +306,7 @@ async def session(host, port, calls, latencies, errors):
         note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
         await asyncio.wait_for(http.post(note, sid), REQUEST_TIMEOUT)
         for i in range(calls):
-            call = {
-                "jsonrpc": "2.0",
-                "id": i + 1,
-                "method": "tools/call",
-                "params": {"name": "incidents_v2_show", "arguments": {"id": f"01H{i:023d}"}},
-            }
-            start = time.perf_counter()
-            status, _, body = await asyncio.wait_for(http.post(call, sid), REQUEST_TIMEOUT)
-            latencies.append(time.perf_counter() - start)
-            replies = [m for m in messages(body) if m.get("id") == i + 1]
-            if status != 200 or not replies or replies[0].get("result", {}).get("isError"):
-                errors.append(f"tools/call: {status} {body[:200]!r}")
+            await timed_call(http, i, latencies, errors, session=sid)
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
         errors.append(f"{type(e).__name__}: {e}")
     finally:
@@ -287,9 +314,12 @@ async def session(host, port, calls, latencies, errors):
         http.close()
 
 
-async def one_round(server, sessions, calls):
+async def one_round(server, sessions, calls, stateless=False):
     latencies, errors = [], []
-    tasks = [session(server.host, server.port, calls, latencies, errors) for _ in range(sessions)]
+    tasks = [
+        session(server.host, server.port, calls, latencies, errors, stateless)
+        for _ in range(sessions)
+    ]
     await asyncio.wait_for(asyncio.gather(*tasks), ROUND_TIMEOUT)
     return latencies, errors
 
@@ -302,7 +332,7 @@ def percentile(values, p):
 
 
 def run_server(label, binary, extra, upstream_port, args, sessions):
-    server = Server(binary, extra, upstream_port, args.mock)
+    server = Server(binary, extra, upstream_port, args.mock, args.pacing)
     rows = []
     try:
         time.sleep(0.2)
@@ -327,7 +357,9 @@ def run_server(label, binary, extra, upstream_port, args, sessions):
             if not exact_peak:
                 sampler = threading.Thread(target=sample, daemon=True)
                 sampler.start()
-            latencies, errors = asyncio.run(one_round(server, sessions, args.calls))
+            latencies, errors = asyncio.run(
+                one_round(server, sessions, args.calls, args.client == "stateless")
+            )
             wall = time.perf_counter() - start
             done.set()
             if sampler:
@@ -372,6 +404,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="runs of each binary (order alternated)")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between rounds")
     parser.add_argument("--mock", action="store_true", help="use the CLI's built-in mock as upstream")
+    parser.add_argument(
+        "--client",
+        choices=["session", "stateless"],
+        default="session",
+        help="session: initialize, then calls on the session (2025-06-18); "
+        "stateless: calls only, each with its protocol metadata (2026-07-28)",
+    )
+    parser.add_argument(
+        "--pacing",
+        action="store_true",
+        help="leave the library's pacing on (by default the server runs with --no-pacing, "
+        "since pacing holds calls to the API key's rate limit whatever the server does)",
+    )
     parser.add_argument("--json", help="also write every row to this file")
     parser.add_argument("--upstream", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
