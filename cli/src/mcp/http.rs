@@ -25,17 +25,17 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
-use serde_json::{Value, json};
+use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::server::Server;
-use super::sessions::{AtCapacity, Sessions};
+use super::sessions::{self, AtCapacity, Sessions};
 use crate::error::CliError;
 
 /// The environment variable a token may come from.
@@ -185,10 +185,6 @@ fn allowed(addr: SocketAddr, extra_hosts: &[String]) -> (Vec<String>, Vec<String
 
 type Body = BoxBody<Bytes, Infallible>;
 
-/// The largest request body read, as rmcp's own bound (which applies to
-/// the bodies it reads itself).
-const MAX_BODY_BYTES: usize = 4 << 20;
-
 /// How long calls in flight have to finish once SIGTERM or SIGINT is
 /// received; past it they are cut, and the process exits all the same.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -224,12 +220,12 @@ fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
 }
 
 /// The answer to an `initialize` that finds every session busy: 503, with
-/// the reason as a JSON-RPC error (what an MCP client shows) and when to
-/// try again.
-fn at_capacity(id: Option<Value>, reason: &AtCapacity) -> Response<Body> {
+/// the reason as a JSON-RPC error (what an MCP client shows; the request's
+/// id is rmcp's to read, so none is given) and when to try again.
+fn at_capacity(reason: &AtCapacity) -> Response<Body> {
     let body = json!({
         "jsonrpc": "2.0",
-        "id": id,
+        "id": null,
         "error": {"code": -32000, "message": reason.to_string()},
     });
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())).boxed());
@@ -306,17 +302,10 @@ fn stop_signal() -> std::io::Result<impl Future<Output = &'static str>> {
 /// What every connection's requests share.
 struct Shared {
     service: StreamableHttpService<Server, Sessions>,
-    sessions: Arc<Sessions>,
     token: Option<Token>,
     /// POST requests whose response is not yet sent: the calls that
     /// shutdown lets finish.
     requests: Counter,
-}
-
-/// Whether `body` is a JSON-RPC `initialize` request, and its id.
-fn initialize_id(body: &[u8]) -> Option<Option<Value>> {
-    let message: Value = serde_json::from_slice(body).ok()?;
-    (message.get("method")? == "initialize").then(|| message.get("id").cloned())
 }
 
 async fn handle(shared: Arc<Shared>, mut request: Request<Incoming>) -> Response<Body> {
@@ -344,36 +333,11 @@ async fn handle(shared: Arc<Shared>, mut request: Request<Incoming>) -> Response
     // response is sent, so that shutdown lets it finish. A GET is a
     // stream the client listens on for as long as it likes: not counted.
     let counted = (method == Method::POST).then(|| shared.requests.enter());
-    let request = if method == Method::POST && !request.headers().contains_key("mcp-session-id") {
-        // Without a session id, a POST may be an `initialize`: read it to
-        // know, so that a server at its bound can say so (rmcp would
-        // answer 500).
-        let (parts, body) = request.into_parts();
-        let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.is::<LengthLimitError>() => {
-                return plain(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Payload Too Large: a message is at most 4 MiB\n",
-                );
-            }
-            Err(_) => return plain(StatusCode::BAD_REQUEST, "Bad Request: unreadable body\n"),
-        };
-        if let Some(id) = initialize_id(&bytes)
-            && let Err(e) = shared.sessions.admit().await
-        {
-            return at_capacity(id, &e);
-        }
-        Request::from_parts(
-            parts,
-            Full::new(bytes)
-                .map_err(|never| match never {})
-                .boxed_unsync(),
-        )
-    } else {
-        request.map(BodyExt::boxed_unsync)
-    };
-    let mut response = shared.service.handle(request).await;
+    let (mut response, refused) = sessions::noting_refusal(shared.service.handle(request)).await;
+    if let Some(refused) = refused {
+        // rmcp would answer 500 for the session it could not create.
+        return at_capacity(&refused);
+    }
     // rmcp answers a session's DELETE with 202; the official clients
     // expect 200 or 204 (and log a failure otherwise): the session is
     // closed, say so.
@@ -428,7 +392,6 @@ pub async fn serve(server: Server, options: Options) -> Result<(), CliError> {
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .enforce_origin_validation()
-        .with_max_request_body_bytes(MAX_BODY_BYTES)
         // A client of the stateless revision gets its answer as one JSON
         // body instead of an event stream: no stream, no keep-alive timer.
         .with_json_response(true);
@@ -437,7 +400,6 @@ pub async fn serve(server: Server, options: Options) -> Result<(), CliError> {
     let sessions = Arc::new(Sessions::new(session_timeout, max_sessions));
     let shared = Arc::new(Shared {
         service: StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config),
-        sessions: sessions.clone(),
         token,
         requests: Counter::new(),
     });

@@ -14,12 +14,14 @@
 //!   idle timer, which would cut it, is off);
 //! - at most `max` sessions are open: a new one takes the place of the one
 //!   idle the longest, and when every one has a request in flight the new
-//!   one is refused ([`AtCapacity`]), which `http.rs` answers 503.
+//!   one is refused ([`AtCapacity`]), which `http.rs` answers 503
+//!   ([`noting_refusal`]).
 //!
 //! Expired sessions are closed by a sweep every fraction of the timeout,
 //! and also found on the spot when a request names one, so the answer
 //! does not depend on when the sweep last ran.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,13 +41,34 @@ use rmcp::transport::streamable_http_server::session::{ServerSseMessage, Session
 const RESUME_WINDOW: Duration = Duration::from_secs(30);
 
 /// Every session has a request in flight and none can make room.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, Copy, thiserror::Error)]
 #[error(
     "the server holds its maximum of {max} sessions (--http-max-sessions) and each has a request in flight; retry shortly"
 )]
 pub struct AtCapacity {
     /// The bound.
     pub max: usize,
+}
+
+tokio::task_local! {
+    /// Where `create_session` notes that it refused a session, for the
+    /// HTTP handler whose request it was (rmcp would answer 500).
+    static REFUSED: Cell<Option<AtCapacity>>;
+}
+
+/// Runs `handling` (rmcp handling one request) and says whether it was
+/// refused a new session for want of room. `create_session` is awaited
+/// inside `handling`, in the same task, so the note reaches this request
+/// and no other; and it is only reached once rmcp has checked the request
+/// (`Host`, `Origin`, headers), so a request it refuses cannot make room
+/// either.
+pub async fn noting_refusal<T>(handling: impl Future<Output = T>) -> (T, Option<AtCapacity>) {
+    REFUSED
+        .scope(Cell::new(None), async {
+            let output = handling.await;
+            (output, REFUSED.with(Cell::take))
+        })
+        .await
 }
 
 /// Why a session operation failed.
@@ -183,12 +206,6 @@ impl Sessions {
         reservation
     }
 
-    /// Whether a new session would be admitted now, making room as
-    /// [`Sessions::reserve`] does; the room made is not held.
-    pub async fn admit(&self) -> Result<(), AtCapacity> {
-        self.reserve().await.map(drop)
-    }
-
     async fn close_all(&self, ids: Vec<SessionId>) {
         for id in ids {
             if let Err(e) = self.inner.close_session(&id).await {
@@ -305,7 +322,9 @@ impl SessionManager for Sessions {
     type Transport = WorkerTransport<LocalSessionWorker>;
 
     async fn create_session(&self) -> Result<(SessionId, Self::Transport), Self::Error> {
-        let reservation = self.reserve().await?;
+        let reservation = self.reserve().await.inspect_err(|refused| {
+            let _ = REFUSED.try_with(|note| note.set(Some(*refused)));
+        })?;
         let (id, transport) = self.inner.create_session().await?;
         reservation.fill(&mut self.lock(), id.clone());
         Ok((id, transport))
