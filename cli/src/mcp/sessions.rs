@@ -2,8 +2,8 @@
 //! manager, with its state bounded.
 //!
 //! rmcp keeps a session (a worker task, the server's task, their channels)
-//! until the client sends DELETE or the session has been silent for five
-//! minutes, and keeps any number of them. Clients that crash, sleep or lose
+//! until the client sends DELETE or the session has been silent for rmcp's
+//! idle timeout, and keeps any number of them. Clients that crash, sleep or lose
 //! their network never send DELETE, so a server shared by several agents,
 //! or used by a host that reconnects often, holds whatever they left. Here:
 //!
@@ -37,7 +37,8 @@ use rmcp::transport::streamable_http_server::session::{ServerSseMessage, Session
 
 /// How long a finished request's events are kept for a client that lost
 /// the stream and comes back with `Last-Event-ID`: several times the
-/// retry hint (three seconds, rmcp's default) that the streams carry.
+/// retry hint (rmcp's default) that the streams carry, and less than
+/// rmcp's own default.
 const RESUME_WINDOW: Duration = Duration::from_secs(30);
 
 /// Every session has a request in flight and none can make room.

@@ -565,7 +565,7 @@ fn slow_api(delay: Duration) -> (MockServer, usize) {
     (api, id)
 }
 
-/// Waits (up to 20 s) until `api` has received `n` requests.
+/// Waits (a generous bound) until `api` has received `n` requests.
 fn wait_for_requests(api: &MockServer, mock_id: usize, n: usize) {
     let mock = httpmock::Mock::new(mock_id, api);
     for _ in 0..400 {
@@ -603,7 +603,7 @@ fn a_call_longer_than_the_session_timeout_is_not_cut() {
         Some(SECRET),
     );
     let session = server.open_session();
-    // The call takes three times the timeout, with nothing else sent.
+    // The call takes longer than the timeout, with nothing else sent.
     assert_called(&server.list_incidents(&session, 2), 2);
     assert_eq!(httpmock::Mock::new(mock, &api).calls(), 1);
 }
@@ -670,7 +670,7 @@ fn send_signal(server: &HttpServer, signal: &str) {
     assert!(status.success());
 }
 
-/// Waits (up to 30 s) for the server to exit: its exit code.
+/// Waits (a generous bound) for the server to exit: its exit code.
 #[cfg(unix)]
 fn wait_exit(server: &mut HttpServer) -> Option<i32> {
     for _ in 0..600 {
