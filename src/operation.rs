@@ -31,6 +31,18 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The HTTP method (`GET` for a method the spec names oddly: the
+    /// build only writes the methods OpenAPI allows).
+    pub fn http_method(&self) -> reqwest::Method {
+        reqwest::Method::from_bytes(self.method.as_bytes()).unwrap_or(reqwest::Method::GET)
+    }
+
+    /// Whether calling it only reads (`GET` or `HEAD`): the rule a
+    /// read-only front end holds writes back by.
+    pub fn is_read(&self) -> bool {
+        matches!(self.method, "GET" | "HEAD")
+    }
+
     /// Looks up an operation by the name of its generated method.
     pub fn by_method_name(name: &str) -> Option<&'static Operation> {
         crate::OPERATIONS.iter().find(|op| op.method_name == name)

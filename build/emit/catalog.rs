@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::codegen::spec::{
-    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, replay,
-    schema::self_contained, service_feature,
+    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, schema::self_contained,
+    service_feature,
 };
 
 /// One operation's catalog entry, all but its success type.
@@ -74,8 +74,16 @@ fn fields(
     let service = op.service();
     let parameters: Vec<String> = spec::parameters(spec, op)
         .iter()
-        .filter(|p| matches!(p.location, "path" | "query"))
-        .map(|p| {
+        .filter_map(|p| {
+            let location = match p.location {
+                "path" => "Path",
+                "query" => "Query",
+                "header" => "Header",
+                _ => return None,
+            };
+            Some((p, location))
+        })
+        .map(|(p, location)| {
             let enum_values: Vec<String> = p
                 .enum_values(spec)
                 .into_iter()
@@ -96,14 +104,10 @@ fn fields(
             format!(
                 "crate::catalog::Parameter {{ name: {:?}, location: crate::catalog::Location::{}, \
                  json_type: {:?}, format: {}, required: {}, enum_values: &[{}], \
-                 style: crate::catalog::ParamStyle::{style}, description: {:?}, example: {}, \
-                 schema: {:?} }}",
+                 style: crate::catalog::ParamStyle::{style}, description: {:?}, example_json: {}, \
+                 schema_json: {:?} }}",
                 p.name,
-                if p.location == "path" {
-                    "Path"
-                } else {
-                    "Query"
-                },
+                location,
                 p.json_type(),
                 option_str(p.schema.get("format").and_then(Value::as_str)),
                 p.required,
@@ -117,7 +121,7 @@ fn fields(
     let body = match spec::request_body(spec, op.op) {
         None => "None".to_owned(),
         Some(body) => format!(
-            "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema: {:?}, example: {} }})",
+            "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema_json: {:?}, example_json: {} }})",
             body.required,
             option_str(
                 spec::schema_ref_name(body.schema)
@@ -147,14 +151,12 @@ fn fields(
     };
     format!(
         "service: {service:?}, feature: {:?}, summary: {:?}, description: {:?}, \
-         parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}, \
-         replay_key: {}",
+         parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}",
         service_feature(service),
         op.text("summary"),
         op.text("description"),
         parameters.join(", "),
         option_str(replacement),
-        option_str(replay::replay_key(spec, op)),
     )
 }
 
@@ -229,10 +231,6 @@ mod tests {
         let fields = &catalog.entries[0].fields;
         assert!(
             fields.contains("name: \"id\", location: crate::catalog::Location::Path"),
-            "{fields}"
-        );
-        assert!(
-            fields.contains("replay_key: Some(\"idempotency_key\")"),
             "{fields}"
         );
         assert!(fields.contains("type_name: Some(\"Body\")"), "{fields}");

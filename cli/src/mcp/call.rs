@@ -4,13 +4,10 @@
 //! trimmed to what the agent asked for and to a size bound.
 
 use futures_util::StreamExt;
-use incidentio::catalog::{Location, OperationInfo, ParamStyle};
-use incidentio::filter::Filter;
+use incidentio::catalog::OperationInfo;
 use serde_json::{Map, Value, json};
 
 use crate::error::CliError;
-use crate::request::encode_segment;
-use crate::schema::simplify;
 
 /// The argument naming dot paths to keep in the result.
 pub const FIELDS_ARG: &str = "fields";
@@ -20,7 +17,7 @@ pub const LIMIT_ARG: &str = "limit";
 /// What the server allows and how much it returns.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    /// Operations other than `GET` may be called.
+    /// Operations that change data may be called.
     pub allow_writes: bool,
     /// Writes return the request they would send instead of sending it.
     pub dry_run: bool,
@@ -153,42 +150,37 @@ fn drop_examples(schema: &mut Value) {
     }
 }
 
-/// Calls `op` with `args`.
+/// Calls `op` with `args`: the library checks them and builds the request
+/// (the same builder as the command line's flags and `--each` lines).
 pub async fn call(
     client: &incidentio::Client,
     op: &'static OperationInfo,
-    args: Map<String, Value>,
+    mut args: Map<String, Value>,
     policy: &Policy,
 ) -> Result<Value, Failure> {
-    let is_read = op.operation.method.eq_ignore_ascii_case("GET");
+    let is_read = op.is_read();
     if !is_read && !policy.allow_writes {
         return Err(Failure::Refused(format!(
             "{} is a {} (it changes data); this server is read-only: start it with --allow-writes",
             op.operation.method_name, op.operation.method
         )));
     }
-    let checked = check(op, args)?;
-    let method = incidentio::Method::from_bytes(op.operation.method.as_bytes())
-        .map_err(|_| Failure::Refused(format!("unknown HTTP method {}", op.operation.method)))?;
-    let mut request = client.request(method, &checked.path);
-    for (name, value) in &checked.query {
-        request = request.query(name.as_str(), value.as_str());
-    }
-    for (name, filter) in &checked.filters {
-        request = request.filter(name, filter);
-    }
-    if let Some(body) = &checked.body {
-        request = request.json(body);
-    }
+    let fields = take_fields(op, &mut args)?;
+    let limit = take_limit(op, &mut args)?;
+    let built = op.request(&args).map_err(|e| Failure::Argument {
+        argument: e.argument,
+        message: e.message,
+    })?;
+    let request = built.to_raw(client);
     if !is_read && policy.dry_run {
         let preview = request.preview().map_err(|e| Failure::Request(e.into()))?;
         return Ok(json!({
             "dry_run": true,
             "request": preview.to_string(),
-            "body": checked.body,
+            "body": built.body,
         }));
     }
-    let mut result = match (checked.limit, op.pagination) {
+    let mut result = match (limit, op.pagination) {
         (Some(limit), Some(pagination)) => {
             let field = pagination.items_field;
             let mut pages = request.paginate(Some(field.to_owned())).pages();
@@ -230,236 +222,48 @@ pub async fn call(
             }
         }
     };
-    if let Some(key) = &checked.generated_key {
-        result = json!({"result": result, "generated_replay_key": key});
+    if let Some(key) = &built.generated_key {
+        result = json!({"result": result, "generated_replay_key": key.value});
     }
     let items_field = op.pagination.map(|p| p.items_field);
-    if let Some(fields) = &checked.fields {
+    if let Some(fields) = &fields {
         project(&mut result, items_field, fields);
     }
     bound(&mut result, items_field, policy.max_result_bytes)?;
     Ok(result)
 }
 
-/// A call's arguments, checked and sorted into the parts of a request.
-struct Checked {
-    path: String,
-    query: Vec<(String, String)>,
-    filters: Vec<(String, Filter)>,
-    body: Option<Value>,
-    fields: Option<Vec<String>>,
-    limit: Option<usize>,
-    generated_key: Option<String>,
+/// Takes the `fields` argument (dot paths to keep) out of `args`.
+fn take_fields(
+    op: &OperationInfo,
+    args: &mut Map<String, Value>,
+) -> Result<Option<Vec<String>>, Failure> {
+    match takes_fields(op).then(|| args.remove(FIELDS_ARG)).flatten() {
+        None => Ok(None),
+        Some(Value::Array(list)) => list
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) if !s.is_empty() => Ok(s),
+                _ => Err(Failure::argument(FIELDS_ARG, "must be a list of dot paths")),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(Failure::argument(FIELDS_ARG, "must be a list of dot paths")),
+    }
 }
 
-/// Checks `args` against the operation: unknown, missing and mistyped
-/// arguments are named, and nothing is sent.
-fn check(op: &OperationInfo, mut args: Map<String, Value>) -> Result<Checked, Failure> {
-    let fields = match takes_fields(op).then(|| args.remove(FIELDS_ARG)).flatten() {
-        None => None,
-        Some(Value::Array(list)) => Some(
-            list.into_iter()
-                .map(|v| match v {
-                    Value::String(s) if !s.is_empty() => Ok(s),
-                    _ => Err(Failure::argument(FIELDS_ARG, "must be a list of dot paths")),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(_) => return Err(Failure::argument(FIELDS_ARG, "must be a list of dot paths")),
-    };
-    let limit = match takes_limit(op).then(|| args.remove(LIMIT_ARG)).flatten() {
-        None => None,
+/// Takes the `limit` argument (items to return, walking pages) out of
+/// `args`.
+fn take_limit(op: &OperationInfo, args: &mut Map<String, Value>) -> Result<Option<usize>, Failure> {
+    match takes_limit(op).then(|| args.remove(LIMIT_ARG)).flatten() {
+        None => Ok(None),
         Some(v) => match v.as_u64() {
-            Some(n) if n >= 1 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
-            _ => {
-                return Err(Failure::argument(
-                    LIMIT_ARG,
-                    "must be a whole number of at least 1",
-                ));
-            }
+            Some(n) if n >= 1 => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX))),
+            _ => Err(Failure::argument(
+                LIMIT_ARG,
+                "must be a whole number of at least 1",
+            )),
         },
-    };
-    let body = args.remove(incidentio::catalog::BODY_PROPERTY);
-    if let Some(unknown) = args.keys().find(|name| op.parameter(name).is_none()) {
-        let known: Vec<&str> = op.parameters.iter().map(|p| p.name).collect();
-        return Err(Failure::argument(
-            unknown.clone(),
-            format!(
-                "{} takes no argument `{unknown}` (it takes: {})",
-                op.operation.method_name,
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            ),
-        ));
-    }
-    let mut path = op.operation.path.to_owned();
-    let mut query = Vec::new();
-    let mut filters = Vec::new();
-    for param in op.parameters {
-        let Some(value) = args.get(param.name) else {
-            if param.required {
-                return Err(Failure::argument(param.name, "is required"));
-            }
-            continue;
-        };
-        match (param.location, param.style) {
-            (Location::Path, _) => {
-                let text = scalar(param.name, param.json_type, param.enum_values, value)?;
-                if text.is_empty() {
-                    return Err(Failure::argument(param.name, "must not be empty"));
-                }
-                path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&text));
-            }
-            (_, ParamStyle::Plain) => match value {
-                Value::Array(list) if param.json_type == "array" => {
-                    let items = param.schema()["items"]["type"]
-                        .as_str()
-                        .unwrap_or("string")
-                        .to_owned();
-                    for item in list {
-                        query.push((
-                            param.name.to_owned(),
-                            scalar(param.name, &items, param.enum_values, item)?,
-                        ));
-                    }
-                }
-                _ if param.json_type == "array" => {
-                    return Err(Failure::argument(param.name, "must be a list"));
-                }
-                _ => query.push((
-                    param.name.to_owned(),
-                    scalar(param.name, param.json_type, param.enum_values, value)?,
-                )),
-            },
-            (_, ParamStyle::KeyedDeepObject) => {
-                let Value::Object(keyed) = value else {
-                    return Err(Failure::argument(
-                        param.name,
-                        "must be an object of ID → {operator: value}, such as {\"01GB…\": {\"one_of\": [\"X\"]}}",
-                    ));
-                };
-                let mut filter = Filter::new();
-                for (key, operators) in keyed {
-                    filter =
-                        filter.and(Filter::keyed(key, operators_filter(param.name, operators)?));
-                }
-                filters.push((param.name.to_owned(), filter));
-            }
-            (_, _) => filters.push((param.name.to_owned(), operators_filter(param.name, value)?)),
-        }
-    }
-    let mut generated_key = None;
-    let body = match (op.body, body) {
-        (None, Some(_)) => {
-            return Err(Failure::argument(
-                incidentio::catalog::BODY_PROPERTY,
-                format!("{} takes no body", op.operation.method_name),
-            ));
-        }
-        (Some(spec), None) if spec.required => {
-            return Err(Failure::argument(
-                incidentio::catalog::BODY_PROPERTY,
-                "is required",
-            ));
-        }
-        (_, None) => None,
-        (Some(spec), Some(mut body)) => {
-            // A create the API de-duplicates gets a key when the agent gave
-            // none, so a retried call does not create twice.
-            if let (Some(field), Value::Object(map)) = (op.replay_key, &mut body)
-                && !map.contains_key(field)
-            {
-                let key = crate::body::uuid_v4();
-                map.insert(field.to_owned(), Value::String(key.clone()));
-                generated_key = Some(key);
-            }
-            crate::body::validate(&body, &simplify(&spec.schema()), "").map_err(|e| {
-                let field = if e.field.is_empty() {
-                    incidentio::catalog::BODY_PROPERTY.to_owned()
-                } else {
-                    format!("{}.{}", incidentio::catalog::BODY_PROPERTY, e.field)
-                };
-                Failure::argument(field, e.message)
-            })?;
-            Some(body)
-        }
-    };
-    Ok(Checked {
-        path,
-        query,
-        filters,
-        body,
-        fields,
-        limit,
-        generated_key,
-    })
-}
-
-/// A path or query value as text, checked against its type and enum.
-fn scalar(
-    name: &str,
-    json_type: &str,
-    enum_values: &[&str],
-    value: &Value,
-) -> Result<String, Failure> {
-    let text = match (json_type, value) {
-        ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
-        ("number", Value::Number(n)) => n.to_string(),
-        ("boolean", Value::Bool(b)) => b.to_string(),
-        ("string", Value::String(s)) => s.clone(),
-        (_, other) => {
-            return Err(Failure::argument(
-                name,
-                format!(
-                    "must be a {json_type}, got {}",
-                    crate::body::json_kind(other)
-                ),
-            ));
-        }
-    };
-    if !enum_values.is_empty() && !enum_values.contains(&text.as_str()) {
-        return Err(Failure::argument(
-            name,
-            format!("must be one of {}, got {text:?}", enum_values.join(", ")),
-        ));
-    }
-    Ok(text)
-}
-
-/// `{"one_of": ["A", "B"], "gte": "2024-01-01"}` as a filter.
-fn operators_filter(name: &str, value: &Value) -> Result<Filter, Failure> {
-    let Value::Object(operators) = value else {
-        return Err(Failure::argument(
-            name,
-            "must be an object of operator → value, such as {\"one_of\": [\"A\", \"B\"]}",
-        ));
-    };
-    let mut filter = Filter::new();
-    for (operator, values) in operators {
-        let values: Vec<String> = match values {
-            Value::Array(list) => list.iter().map(text_of).collect::<Option<_>>(),
-            other => text_of(other).map(|v| vec![v]),
-        }
-        .ok_or_else(|| {
-            Failure::argument(
-                format!("{name}.{operator}"),
-                "must be a string, number or boolean, or a list of them",
-            )
-        })?;
-        filter = filter.and(Filter::operator(operator, values));
-    }
-    Ok(filter)
-}
-
-fn text_of(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

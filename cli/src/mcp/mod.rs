@@ -203,7 +203,7 @@ fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliErro
             chosen.push(op);
         }
     }
-    chosen.retain(|op| allow_writes || tools::is_read(op));
+    chosen.retain(|op| allow_writes || op.is_read());
     let ids: BTreeSet<&str> = chosen.iter().map(|op| op.operation.id).collect();
     chosen
         .retain(|op| !(op.operation.deprecated && op.replacement.is_some_and(|r| ids.contains(r))));

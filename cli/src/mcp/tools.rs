@@ -31,11 +31,6 @@ pub fn tool_name(op: &OperationInfo) -> &'static str {
     &name[..name.len().min(MAX_NAME)]
 }
 
-/// Whether the operation only reads.
-pub fn is_read(op: &OperationInfo) -> bool {
-    op.operation.method.eq_ignore_ascii_case("GET")
-}
-
 /// The tool of one operation.
 pub fn operation_tool(op: &OperationInfo) -> Tool {
     let mut tool = Tool::new(
@@ -57,10 +52,11 @@ pub fn operation_tool(op: &OperationInfo) -> Tool {
 /// idempotency field idempotent.
 pub fn annotations(op: &OperationInfo) -> ToolAnnotations {
     let method = op.operation.method.to_ascii_uppercase();
-    let read = method == "GET";
+    let read = op.is_read();
     let destructive = matches!(method.as_str(), "DELETE" | "PUT" | "PATCH")
         || (method == "POST" && op.operation.path.contains("/actions/"));
-    let idempotent = matches!(method.as_str(), "GET" | "PUT" | "DELETE") || op.replay_key.is_some();
+    let idempotent = matches!(method.as_str(), "GET" | "PUT" | "DELETE")
+        || op.operation.idempotency_key.is_some();
     ToolAnnotations::with_title(if op.summary.is_empty() {
         op.operation.id
     } else {
@@ -181,7 +177,7 @@ pub fn describe_json(op: &OperationInfo) -> Value {
         "deprecated": op.operation.deprecated,
         "replacement": op.replacement.and_then(catalog::by_id).map(|r| r.operation.method_name),
         "paginated": op.pagination.is_some(),
-        "replay_key": op.replay_key,
+        "replay_key": op.operation.idempotency_key,
         "input_schema": call::input_schema(op),
         "body_example": op.body.and_then(|b| b.example()),
     })
