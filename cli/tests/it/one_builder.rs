@@ -221,3 +221,84 @@ fn a_header_parameter_replaces_the_api_key_and_is_never_shown() {
         );
     }
 }
+
+/// Every front end reports the library's verdict on retrying: a 503 to a
+/// create without a replay key is not retryable (the create may have
+/// happened), a 503 to a read is.
+#[test]
+fn retryable_is_the_librarys_verdict_everywhere() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(503)
+            .header("content-type", "application/json")
+            .body(r#"{"type":"unavailable","status":503,"errors":[]}"#);
+    });
+    let base = server.base_url();
+    let create = [
+        "--base-url",
+        base.as_str(),
+        "--no-retry",
+        "--output",
+        "json",
+        "severities-v1",
+        "create",
+    ];
+    let fields = [
+        "--field",
+        "name=x",
+        "--field",
+        "description=d",
+        "--field",
+        "rank:=1",
+    ];
+
+    let mut argv = create.to_vec();
+    argv.extend_from_slice(&fields);
+    let out = run_with(&argv, Some(SECRET), None);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let error: Value = serde_json::from_str(stderr(&out).trim()).expect("a JSON error");
+    assert_eq!(error["retryable"], false, "{error}");
+
+    let mut argv = create.to_vec();
+    argv.extend_from_slice(&["--each", "--input", "-"]);
+    let line = json!({"name": "x", "description": "d", "rank": 1});
+    let out = run_with(&argv, Some(SECRET), Some(&format!("{line}\n")));
+    let record: Value = serde_json::from_str(stdout(&out).trim()).expect("a record");
+    assert_eq!(record["error"]["retryable"], false, "{record}");
+
+    let mut session = Session::start(
+        &[
+            "--base-url",
+            &base,
+            "--no-retry",
+            "mcp",
+            "--allow-writes",
+            "--toolsets",
+            "all",
+        ],
+        Some(SECRET),
+    );
+    let result = session.call("severities_v1_create", json!({"body": line}));
+    assert_eq!(result["isError"], true, "{result}");
+    assert_eq!(result["structuredContent"]["retryable"], false, "{result}");
+    let result = session.call("severities_v1_list", json!({}));
+    assert_eq!(result["isError"], true, "{result}");
+    assert_eq!(result["structuredContent"]["retryable"], true, "{result}");
+
+    let out = run_with(
+        &[
+            "--base-url",
+            &base,
+            "--no-retry",
+            "-o",
+            "json",
+            "severities-v1",
+            "list",
+        ],
+        Some(SECRET),
+        None,
+    );
+    let error: Value = serde_json::from_str(stderr(&out).trim()).expect("a JSON error");
+    assert_eq!(error["retryable"], true, "{error}");
+}
