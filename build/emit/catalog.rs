@@ -19,6 +19,11 @@ use crate::codegen::spec::{
     service_feature,
 };
 
+/// How deep a response's shape goes: deep enough to name the fields of a
+/// list's items and their objects (`incidents[].severity.name`), shallow
+/// enough that the catalog stays small.
+const RESPONSE_SHAPE_DEPTH: usize = 4;
+
 /// One operation's catalog entry, all but its success type.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -144,6 +149,9 @@ fn fields(
             list.max_page_size,
         ),
     };
+    let response_shape = spec::json_success_schema(op.op).map(|schema| {
+        crate::codegen::spec::schema::shape(spec, schema, RESPONSE_SHAPE_DEPTH).to_string()
+    });
     let replacement = if op.deprecated() {
         spec::replacement(op.id(), deprecations)
     } else {
@@ -151,12 +159,14 @@ fn fields(
     };
     format!(
         "service: {service:?}, feature: {:?}, summary: {:?}, description: {:?}, \
-         parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}",
+         parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}, \
+         response_shape_json: {}",
         service_feature(service),
         op.text("summary"),
         op.text("description"),
         parameters.join(", "),
         option_str(replacement),
+        option_str(response_shape.as_deref()),
     )
 }
 

@@ -135,6 +135,9 @@ pub struct OperationInfo {
     pub pagination: Option<Pagination>,
     /// For a deprecated operation, the id of the one that replaces it.
     pub replacement: Option<&'static str>,
+    /// The success response's shape as JSON text; parsed by
+    /// [`OperationInfo::response_shape`].
+    pub response_shape_json: Option<&'static str>,
 }
 
 impl OperationInfo {
@@ -172,6 +175,15 @@ impl OperationInfo {
     /// tell reads from writes (a read-only MCP server, say).
     pub fn is_read(&self) -> bool {
         self.operation.is_read()
+    }
+
+    /// The shape of the JSON success response, for choosing fields before
+    /// the first call: each property by name, an array as a list of its
+    /// item's shape, a leaf as its type (`"string (date-time)"`,
+    /// `"enum: a|b"`), objects a few levels down as `"object"`. `None`
+    /// when the response has no JSON body.
+    pub fn response_shape(&self) -> Option<Value> {
+        self.response_shape_json.map(parse_embedded)
     }
 
     /// The parameter called `name`.

@@ -90,6 +90,23 @@ use route::{Route, RouteState};
 
 use crate::{Client, ClientBuilder, Error, Operation, RetryPolicy};
 
+/// The success body the mock serves by default for the generated method
+/// `method_name` (`incidents_v2_show`): the spec's example, as JSON.
+/// `None` for an operation unknown to this build or without a JSON
+/// example. What a test, a fixture or an agent can expect a call to look
+/// like, without starting a mock.
+///
+/// ```
+/// let incident = incidentio::mock::example_response("incidents_v2_show").expect("an example");
+/// assert!(incident["incident"]["id"].is_string());
+/// ```
+pub fn example_response(method_name: &str) -> Option<serde_json::Value> {
+    let op = crate::generated::MOCK_OPERATIONS
+        .iter()
+        .find(|op| op.method_name == method_name)?;
+    serde_json::from_str(op.example?).ok()
+}
+
 /// The API key [`MockApi::client`] authenticates with. The mock accepts any
 /// non-empty key; this one is obviously not a real one in logs.
 pub const MOCK_API_KEY: &str = "mock-api-key";

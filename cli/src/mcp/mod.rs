@@ -5,6 +5,8 @@
 
 mod call;
 mod http;
+mod schema;
+mod search;
 mod server;
 mod stdio;
 mod tools;
@@ -19,8 +21,10 @@ use rmcp::ServiceExt;
 use crate::connect::sender;
 use crate::error::CliError;
 
-/// The default bound on a result, in bytes of JSON.
-const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
+/// The default bound on a result, in bytes of JSON: about 20,000 tokens
+/// at four bytes a token, under the 25,000-token cap a widely used client
+/// puts on one tool result.
+const DEFAULT_MAX_RESULT_BYTES: usize = 80_000;
 
 /// The `mcp` subcommand.
 pub fn command() -> Command {
@@ -39,7 +43,7 @@ pub fn command() -> Command {
     Command::new("mcp")
         .about("Serve every operation to AI agents over MCP (stdio, or HTTP with --http); read-only unless --allow-writes")
         .after_help(format!(
-            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{HTTP_HELP}",
+            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{DRY_RUN_HELP}\n\n{HTTP_HELP}",
             toolsets::DEFAULT.join(","),
             toolsets.join("\n")
         ))
@@ -68,7 +72,7 @@ pub fn command() -> Command {
                 .long("max-result-bytes")
                 .value_name("N")
                 .value_parser(clap::value_parser!(usize))
-                .help("Cut list results above this size between items (default 100000)"),
+                .help("The largest result, in bytes of JSON (default 80000, about 20k tokens): a larger one is cut between items and says how to ask for less"),
         )
         .arg(
             Arg::new("http")
@@ -103,6 +107,11 @@ pub fn command() -> Command {
 }
 
 /// The HTTP transport's safety, for `--help`.
+const DRY_RUN_HELP: &str = "\
+Dry run (--dry-run): every call that would change data returns the request it would
+send (key masked) and sends nothing; reads are sent, so that an agent can find what
+it would change. Add --mock to send nothing at all.";
+
 const HTTP_HELP: &str = "\
 HTTP (--http ADDR):
   Binds to loopback only; a non-loopback ADDR is refused unless --http-allow-remote

@@ -77,7 +77,7 @@ impl Session {
         }
     }
 
-    fn tools(&mut self) -> Vec<Value> {
+    pub fn tools(&mut self) -> Vec<Value> {
         let list = self.request("tools/list", json!({}));
         list["result"]["tools"].as_array().expect("tools").clone()
     }
