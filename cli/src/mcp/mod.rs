@@ -5,6 +5,7 @@
 
 mod call;
 mod http;
+mod oncall;
 mod server;
 mod stdio;
 mod tools;
@@ -212,6 +213,9 @@ fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliErro
     for op in chosen {
         list.push(tools::operation_tool(op));
         operations.insert(tools::tool_name(op), op);
+    }
+    if wanted.contains(oncall::TOOLSET) {
+        list.push(oncall::tool());
     }
     list.extend(tools::meta_tools(allow_writes));
     Ok(server::Offer {

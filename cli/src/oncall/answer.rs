@@ -68,7 +68,7 @@ pub(crate) struct Answer {
 
 /// Answers `query` through `client`.
 pub(crate) async fn answer(client: &incidentio::Client, query: &Query) -> Result<Answer, Error> {
-    let now = Utc::now();
+    let now = super::at::now();
     let mut list = client.schedules_v2_list();
     if query.next && query.at.is_none() {
         list = list.page_size(NEXT_SHIFTS_PAGE_SIZE);
@@ -88,7 +88,12 @@ pub(crate) async fn answer(client: &incidentio::Client, query: &Query) -> Result
             })
             .collect(),
         Some(at) => {
-            let fetches = chosen.iter().map(|s| shifts_at(client, s, at, query.next));
+            // Made first, then run: a lazy `map` over the schedules would
+            // leave the future's lifetimes too general for it to be `Send`.
+            let fetches: Vec<_> = chosen
+                .iter()
+                .map(|s| shifts_at(client, s, at, query.next))
+                .collect();
             let results: Vec<Result<Shifts, incidentio::Error>> =
                 futures_util::stream::iter(fetches)
                     .buffered(CONCURRENT_SCHEDULES)
@@ -384,9 +389,10 @@ fn rotation_label(entry: &ScheduleEntryV2, rotations: &[&ScheduleRotationV2]) ->
         .join(" / ")
 }
 
-/// A moment as RFC 3339 in UTC, to the second.
+/// A moment as RFC 3339 in UTC, with the fraction of a second it has
+/// (the API's times carry microseconds; they are kept as given).
 fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// A moment for the table: UTC to the minute, one word.

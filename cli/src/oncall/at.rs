@@ -9,6 +9,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 /// What `--at` accepts, for help texts and error messages alike.
 pub(crate) const FORMS: &str = "RFC 3339 with an offset (2026-12-07T09:00:00Z, 2026-12-07T10:00:00+01:00), `now`, or an offset from now: +2h, -30m, +1d12h (units s, m, h, d, w)";
 
+/// Now, to the whole second: the moment an answer is for, printed without
+/// a fraction nobody asked for (and `+2h` counted from it).
+pub(crate) fn now() -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)
+}
+
 /// The moment `text` names, relative forms counted from `now`; the error
 /// says what was expected.
 pub(crate) fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {

@@ -38,7 +38,7 @@ impl Entries {
         Entries {
             client: client.clone(),
             schedule_id: schedule_id.to_owned(),
-            start: start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            start: start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
             end,
         }
     }

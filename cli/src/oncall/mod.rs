@@ -78,8 +78,7 @@ pub(crate) async fn run(
             .unwrap_or_default(),
         at: match args.get_one::<String>("at") {
             Some(text) => Some(
-                at::parse(text, chrono::Utc::now())
-                    .map_err(|e| CliError::usage(format!("--at: {e}")))?,
+                at::parse(text, at::now()).map_err(|e| CliError::usage(format!("--at: {e}")))?,
             ),
             None => None,
         },

@@ -10,6 +10,7 @@ mod jq;
 mod mcp;
 mod mcp_http;
 mod names;
+mod oncall;
 mod one_builder;
 mod prism;
 mod quiet;
