@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::entries::Entries;
 
-/// The largest page of schedules the API fills `next_shifts` on (its
-/// documentation: "only returned when the page size is 25 or lower").
+/// The largest page of schedules the API fills `next_shifts` on (the
+/// spec's `page_size` documentation: larger pages leave it empty).
 const NEXT_SHIFTS_PAGE_SIZE: u64 = 25;
 
 /// The window asked for around a moment: entries that overlap it are the
@@ -20,7 +20,7 @@ const NEXT_SHIFTS_PAGE_SIZE: u64 = 25;
 const MOMENT: TimeDelta = TimeDelta::minutes(1);
 
 /// How far ahead a changeover is looked for when nobody is on call at the
-/// moment asked: the API's own default horizon for entries (four weeks).
+/// moment asked: the horizon the API gives a schedule preview by default.
 const HORIZON: TimeDelta = TimeDelta::weeks(4);
 
 /// How many schedules' entries are fetched at once for `--at`: a few, so

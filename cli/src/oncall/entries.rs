@@ -10,8 +10,6 @@
 //! end at a page without a cursor or without entries, and an error rather
 //! than a loop when the API repeats a cursor.
 
-use std::future::Future;
-
 use chrono::{DateTime, Utc};
 use incidentio::pagination::{ListRequest, Page, Paginator};
 use incidentio::types::{ScheduleEntryV2, SchedulesListScheduleEntriesResultV2};
@@ -81,19 +79,14 @@ impl<'a> ListRequest<'a> for Entries {
         self
     }
 
-    fn send_page(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<Self::Page>, incidentio::Error>> + Send + 'a
-    {
-        async move {
-            self.client
-                .schedules_v2_list_schedule_entries()
-                .schedule_id(self.schedule_id)
-                .entry_window_start(self.start)
-                .entry_window_end(self.end)
-                .send()
-                .await
-        }
+    async fn send_page(self) -> Result<ResponseValue<Self::Page>, incidentio::Error> {
+        self.client
+            .schedules_v2_list_schedule_entries()
+            .schedule_id(self.schedule_id)
+            .entry_window_start(self.start)
+            .entry_window_end(self.end)
+            .send()
+            .await
     }
 
     fn into_page(page: Self::Page) -> Page<Self::Item> {

@@ -90,7 +90,12 @@ fn schedules() -> Vec<Value> {
                     &[("L1", "Layer 1"), ("L2", "Shadow")],
                     &[alice.clone(), bob.clone()],
                 ),
-                rotation("R2", "Weekends", &[("L3", "Layer 1")], &[carol.clone()]),
+                rotation(
+                    "R2",
+                    "Weekends",
+                    &[("L3", "Layer 1")],
+                    std::slice::from_ref(&carol),
+                ),
             ],
             vec![
                 entry(&alice, "R1", "L1", now - h(2), now + h(3)),
@@ -116,7 +121,7 @@ fn schedules() -> Vec<Value> {
                 "R5",
                 "Database",
                 &[("L5", "Layer 1")],
-                &[erin.clone()],
+                std::slice::from_ref(&erin),
             )],
             vec![entry(&erin, "R5", "L5", now - h(1), now + h(7))],
             vec![],
@@ -320,7 +325,7 @@ fn every_schedule_of_every_page_with_who_is_on_and_in_which_layer() {
 fn next_asks_for_pages_the_api_fills_next_shifts_on() {
     let server = MockServer::start();
     let schedules = schedules();
-    // Only a page size of 25 or less gets next_shifts from the API.
+    // Only small pages get next_shifts from the API (the spec says which).
     let small = server.mock(|when, then| {
         when.method(GET)
             .path("/v2/schedules")
