@@ -5,11 +5,13 @@
 
 mod call;
 mod http;
-mod oncall;
 mod server;
 mod stdio;
 mod tools;
 pub mod toolsets;
+
+// The one tool not made from the catalog: `oncall`'s answer for agents.
+mod oncall;
 
 use std::collections::{BTreeMap, BTreeSet};
 

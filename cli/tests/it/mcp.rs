@@ -77,7 +77,6 @@ impl Session {
         }
     }
 
-    /// The tools listed.
     pub fn tools(&mut self) -> Vec<Value> {
         let list = self.request("tools/list", json!({}));
         list["result"]["tools"].as_array().expect("tools").clone()
