@@ -17,39 +17,37 @@ pub const NAME: &str = "who_is_on_call";
 /// The toolset it belongs to: offered whenever the schedules are.
 pub const TOOLSET: &str = "schedules";
 
-/// The tool, as `tools/list` shows it.
+/// The tool, as `tools/list` shows it: lean, as the per-operation tools
+/// are (every default tool's description counts against a model's
+/// context); the command's `--help` and cli/README.md say the rest.
 pub fn tool() -> Tool {
     let mut tool = Tool::new(
         NAME,
-        "Who is on call now (or at another moment), on every schedule or those named: for each schedule its status (on_call, nobody_on_call, or empty), and each shift's person (user: id, name, email), start_at, end_at, rotation and layer. The same answer as `incidentio oncall --output json`.",
+        "Who is on call now, or `at` another moment: each schedule's status and shifts (user, start_at, end_at, rotation, layer).",
         super::tools::as_object(json!({
             "type": "object",
             "properties": {
                 "schedule": {
                     "type": "array",
                     "items": {"type": "string"},
-                    "description": "Only these schedules, each by ID, whole name, or a part of its name (case aside) that no other schedule shares. Default: every schedule.",
+                    "description": "Names or IDs (or a unique part of a name); default all.",
                 },
                 "at": {
                     "type": "string",
-                    "description": format!("Answer for this moment instead of now, from the schedule entries after overrides: {}.", oncall::at::FORMS),
+                    "description": "RFC 3339 with an offset, or from now: +2h, -30m, +1d.",
                 },
                 "next": {
                     "type": "boolean",
-                    "description": "Also who takes over at the next changeover (`next` in each schedule).",
+                    "description": "Also who takes over at the next changeover.",
                 },
             },
             "additionalProperties": false,
         })),
     );
-    tool.title = Some("Who is on call".to_owned());
-    tool.annotations = Some(
-        ToolAnnotations::with_title("Who is on call")
-            .read_only(true)
-            .destructive(false)
-            .idempotent(true)
-            .open_world(true),
-    );
+    // As for the reads of the catalog: no title (the description opens
+    // with what it would say), and only the hints that mean something for
+    // a tool that does not write.
+    tool.annotations = Some(ToolAnnotations::new().read_only(true).open_world(true));
     tool
 }
 
