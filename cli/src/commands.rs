@@ -91,6 +91,7 @@ pub(crate) fn cli() -> Command {
     }
     root.subcommand(api_command())
         .subcommand(crate::mcp::command())
+        .subcommand(crate::oncall::command())
         .subcommand(
             Command::new("describe")
                 .about(

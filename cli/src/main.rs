@@ -11,6 +11,7 @@ mod describe;
 mod error;
 mod jq;
 mod mcp;
+mod oncall;
 mod output;
 mod reference;
 mod request;
@@ -102,6 +103,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             )?);
         }
         "mcp" => return mcp::run(matches, sub).await,
+        "oncall" => return oncall::run(matches, sub, &mut printer).await,
         "completions" => {
             let shell = match sub.get_one::<String>("shell").map(String::as_str) {
                 Some("zsh") => clap_complete::Shell::Zsh,

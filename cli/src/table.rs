@@ -185,7 +185,7 @@ pub fn aliases(services: &[catalog::Service], operations: &[Op]) -> Vec<Alias> {
 }
 
 /// Commands of the CLI's own, which no short name may shadow.
-pub const BUILTIN_COMMANDS: [&str; 4] = ["api", "describe", "completions", "whoami"];
+pub const BUILTIN_COMMANDS: [&str; 5] = ["api", "describe", "completions", "whoami", "oncall"];
 
 /// The versioned service command a name stands for: itself, or the
 /// service a short name runs.

@@ -12,6 +12,9 @@ mod stdio;
 mod tools;
 pub mod toolsets;
 
+// The one tool not made from the catalog: `oncall`'s answer for agents.
+mod oncall;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -221,6 +224,9 @@ fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliErro
     for op in chosen {
         list.push(tools::operation_tool(op));
         operations.insert(tools::tool_name(op), op);
+    }
+    if wanted.contains(oncall::TOOLSET) {
+        list.push(oncall::tool());
     }
     list.extend(tools::meta_tools(allow_writes));
     Ok(server::Offer {

@@ -80,6 +80,9 @@ impl Server {
                 }
                 Err(e) => Err(e),
             },
+            super::oncall::NAME if self.offer.tools.iter().any(|t| t.name == name) => {
+                super::oncall::call(&self.client, &args, &self.policy).await
+            }
             other => match self.offer.operations.get(other) {
                 Some(op) => call::call(&self.client, op, args, &self.policy).await,
                 None => Err(Failure::Refused(format!(

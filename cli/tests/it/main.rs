@@ -11,6 +11,7 @@ mod mcp;
 mod mcp_answers;
 mod mcp_http;
 mod names;
+mod oncall;
 mod one_builder;
 mod prism;
 mod quiet;
