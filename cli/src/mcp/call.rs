@@ -258,12 +258,21 @@ pub async fn call(
 }
 
 /// Where the outputs of `jq` are returned.
-const RESULTS: &str = "results";
+pub const RESULTS: &str = "results";
 
 /// Takes the `jq` argument out of `args` and compiles it; an expression
 /// that does not compile is an argument error, and nothing is sent.
 fn take_jq(op: &OperationInfo, args: &mut Map<String, Value>) -> Result<Option<Jq>, Failure> {
-    match takes_jq(op).then(|| args.remove(JQ_ARG)).flatten() {
+    if !takes_jq(op) {
+        return Ok(None);
+    }
+    take_jq_arg(args)
+}
+
+/// Takes `jq` out of any tool's arguments and compiles it (see
+/// [`take_jq`]).
+pub fn take_jq_arg(args: &mut Map<String, Value>) -> Result<Option<Jq>, Failure> {
+    match args.remove(JQ_ARG) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(code)) => Jq::compile(&code)
             .map(Some)
@@ -363,7 +372,7 @@ const CUT_RESERVE: usize = 1024;
 /// the last one kept; anything else has its largest arrays cut, each
 /// named by its path. A result with nothing to cut is refused, saying how
 /// to ask for less.
-fn bound(result: &mut Value, items_field: Option<&str>, max: usize) -> Result<(), Failure> {
+pub fn bound(result: &mut Value, items_field: Option<&str>, max: usize) -> Result<(), Failure> {
     let size = json_len(result);
     if size <= max {
         return Ok(());

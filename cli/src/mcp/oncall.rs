@@ -7,7 +7,7 @@
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
-use super::call::{Failure, Policy};
+use super::call::{self, Failure, Policy};
 use crate::error::CliError;
 use crate::oncall::{self, Query};
 
@@ -40,6 +40,7 @@ pub fn tool() -> Tool {
                     "type": "boolean",
                     "description": "Also who takes over at the next changeover.",
                 },
+                call::JQ_ARG: call::jq_schema(),
             },
             "additionalProperties": false,
         })),
@@ -57,12 +58,21 @@ pub async fn call(
     args: &Map<String, Value>,
     policy: &Policy,
 ) -> Result<Value, Failure> {
-    let query = query(args)?;
+    let mut args = args.clone();
+    // Compiled before anything is sent, as on every read tool.
+    let jq = call::take_jq_arg(&mut args)?;
+    let query = query(&args)?;
     let answer = oncall::answer(client, &query).await.map_err(|e| match e {
         oncall::Error::Schedule(message) => argument("schedule", message),
         oncall::Error::Api(e) => Failure::Request(CliError::Api(e)),
     })?;
     let mut json = answer.json;
+    if let Some(jq) = jq {
+        let results = jq.values(&json).map_err(Failure::Request)?;
+        let mut out = json!({ call::RESULTS: results });
+        call::bound(&mut out, Some(call::RESULTS), policy.max_result_bytes)?;
+        return Ok(out);
+    }
     bound(&mut json, policy.max_result_bytes);
     Ok(json)
 }
@@ -116,7 +126,7 @@ fn query(args: &Map<String, Value>) -> Result<Query, Failure> {
             (other, _) => {
                 return Err(argument(
                     other,
-                    "is not an argument of who_is_on_call (schedule, at, next)",
+                    "is not an argument of who_is_on_call (schedule, at, next, jq)",
                 ));
             }
         }

@@ -26,6 +26,11 @@ pub fn portable(mut schema: Value) -> Value {
     };
     let mut out = inline(&schema, &defs, &mut Vec::new());
     lean(&mut out);
+    // The server refuses an unknown argument itself, naming it; saying so
+    // in every tool's schema costs the default list about 1,400 bytes.
+    if let Value::Object(map) = &mut out {
+        map.remove("additionalProperties");
+    }
     out
 }
 

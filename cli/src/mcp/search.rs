@@ -253,19 +253,44 @@ pub fn search(query: &str, limit: usize) -> Vec<Value> {
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored
-        .into_iter()
-        .take(limit)
-        .map(|(_, op)| {
-            json!({
-                "operation": op.operation.method_name,
-                "method": op.operation.method,
-                "path": op.operation.path,
-                "summary": op.summary,
-                "deprecated": op.operation.deprecated,
-            })
+    let mut out: Vec<Value> = answering_tools(query)
+        .map(|(name, summary)| json!({"tool": name, "summary": summary}))
+        .collect();
+    let room = limit.saturating_sub(out.len());
+    out.extend(scored.into_iter().take(room).map(|(_, op)| {
+        json!({
+            "operation": op.operation.method_name,
+            "method": op.operation.method,
+            "path": op.operation.path,
+            "summary": op.summary,
+            "deprecated": op.operation.deprecated,
         })
-        .collect()
+    }));
+    out
+}
+
+/// Tools of the server's own that answer a question in one call, and the
+/// phrases that ask it: they come first, named as tools (called directly,
+/// not through `call_operation`).
+const ANSWERING_TOOLS: &[(&str, &str, &[&str])] = &[(
+    super::oncall::NAME,
+    "Who is on call now (or at another moment), every schedule at once.",
+    &[
+        "on call",
+        "on-call",
+        "oncall",
+        "rota",
+        "shift",
+        "who to page",
+    ],
+)];
+
+fn answering_tools(query: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let query = query.to_lowercase();
+    ANSWERING_TOOLS
+        .iter()
+        .filter(move |(_, _, cues)| cues.iter().any(|c| query.contains(c)))
+        .map(|(name, summary, _)| (*name, *summary))
 }
 
 fn tokens(text: &str) -> BTreeSet<String> {

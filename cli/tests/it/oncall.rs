@@ -717,7 +717,17 @@ fn who_is_on_call_gives_agents_the_commands_json() {
         .unwrap()
         .keys()
         .collect();
-    assert_eq!(properties, ["at", "next", "schedule"]);
+    assert_eq!(properties, ["at", "jq", "next", "schedule"]);
+    // `jq` as on every read tool.
+    let names = session.call("who_is_on_call", json!({"jq": ".schedules[].schedule.name"}));
+    assert_eq!(names["isError"], false, "{names}");
+    assert!(
+        !names["structuredContent"]["results"]
+            .as_array()
+            .expect("results")
+            .is_empty(),
+        "{names}"
+    );
 
     // Now: the same records (the moment differs by the runs' gap).
     let result = session.call("who_is_on_call", json!({}));

@@ -227,6 +227,15 @@ fn questions_find_their_operations_in_the_first_five() {
             .iter()
             .filter_map(|m| m["operation"].as_str())
             .collect();
+        let tools: Vec<&str> = result["structuredContent"]["matches"]
+            .as_array()
+            .expect("matches")
+            .iter()
+            .filter_map(|m| m["tool"].as_str())
+            .collect();
+        if question.contains("on call") {
+            assert_eq!(tools, ["who_is_on_call"], "{question}");
+        }
         if !found.iter().any(|f| answers.contains(f)) {
             missed.push(format!("{question:?}: got {found:?}"));
         }
