@@ -22,11 +22,11 @@ pub struct Operation {
     /// Whether the spec marks the operation `deprecated`.
     pub deprecated: bool,
     /// For a create the API de-duplicates, the request-body field it
-    /// de-duplicates on: `idempotency_key` (Incidents, Escalations and
-    /// Status Pages creates) or `deduplication_key` (Alert Events V2
-    /// CreateHTTP). A `POST` of such an operation whose body carries the
-    /// field is retried like a `PUT` (see [`crate::RetryPolicy`]).
-    /// Recognised from the spec's shape at build time.
+    /// de-duplicates on, such as `idempotency_key` on an incident create or
+    /// `deduplication_key` on an HTTP alert event. A `POST` of such an
+    /// operation whose body carries the field is retried like a `PUT` (see
+    /// [`crate::RetryPolicy`]). Recognised from the spec's shape at build
+    /// time, so a new keyed create needs no hand work.
     pub idempotency_key: Option<&'static str>,
 }
 

@@ -20,8 +20,8 @@ use reqwest::{Method, StatusCode};
 ///   once. A `POST` or `PATCH` is not retried after it may have reached the
 ///   server, since the first one may have created an incident — except a
 ///   create the API de-duplicates, whose body carries its key
-///   (`idempotency_key` on the Incidents, Escalations and Status Pages
-///   creates, `deduplication_key` on Alert Events CreateHTTP; see
+///   (the field the spec marks for it, such as `idempotency_key` on an
+///   incident create; see
 ///   [`Operation::idempotency_key`](crate::Operation::idempotency_key)):
 ///   the API returns the first result for a repeat, so it is retried like a
 ///   `PUT`. Such a create without its key is not retried.

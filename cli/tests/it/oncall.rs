@@ -719,7 +719,10 @@ fn who_is_on_call_gives_agents_the_commands_json() {
         .collect();
     assert_eq!(properties, ["at", "jq", "next", "schedule"]);
     // `jq` as on every read tool.
-    let names = session.call("who_is_on_call", json!({"jq": ".schedules[].schedule.name"}));
+    let names = session.call(
+        "who_is_on_call",
+        json!({"jq": ".schedules[].schedule.name"}),
+    );
     assert_eq!(names["isError"], false, "{names}");
     assert!(
         !names["structuredContent"]["results"]
