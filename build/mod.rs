@@ -436,7 +436,7 @@ fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
         // Per-client state (retry policy, pacer, last rate limit) that the
         // hand-written hooks in `src/hooks.rs` read; `Expected` makes a
         // missing hooks impl a compile error rather than a silent no-op.
-        .with_inner_type(quote::quote!(crate::hooks::Runtime))
+        .with_inner_type(quote::quote!(crate::hooks::ClientState))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_crate(
             transforms::CRATE_NAME,

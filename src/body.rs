@@ -95,7 +95,7 @@ pub(crate) async fn success_parts(
 ) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Bytes), Error> {
     if let Some(too_large) = response.extensions().get::<TooLarge>() {
         return Err(Error::BodyTooLarge {
-            operation,
+            method_name: operation,
             limit: too_large.limit,
         });
     }
@@ -141,7 +141,7 @@ pub(crate) fn decode_with<T>(
             Ok(text) => text,
             Err(e) => {
                 return Err(Error::Decode {
-                    operation,
+                    method_name: operation,
                     path: ".".into(),
                     message: format!(
                         "the body is not valid UTF-8 (invalid byte at offset {})",

@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 
 use crate::Error;
 use crate::api_key::ApiKey;
-use crate::hooks::Runtime;
+use crate::hooks::ClientState;
 use crate::pacing::Pacing;
 use crate::ratelimit::RateLimit;
 use crate::retry::RetryPolicy;
@@ -258,7 +258,7 @@ impl ClientBuilder {
                     ))
                 })?,
         };
-        let runtime = Runtime::new(
+        let runtime = ClientState::new(
             authorization,
             user_agent,
             Some(timeout),

@@ -47,20 +47,28 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request could not be sent or the response not received: DNS,
     /// connection refused or reset, TLS, a body cut short.
-    #[error("transport error calling {operation}: {}", chain(source))]
+    #[error("transport error calling {method_name}: {}", chain(source))]
     Transport {
-        /// The generated method that was called, such as `incidents_v2_list`.
-        operation: &'static str,
+        /// The generated method that was called, such as
+        /// `incidents_v2_list` (`request` for a raw request).
+        method_name: &'static str,
+        /// Whether sending the request again is safe and may succeed: the
+        /// connection failed before the request was written, or the
+        /// request may be repeated (see [`Error::is_retryable`]).
+        retryable: bool,
         /// The underlying error, with the URL stripped (URLs may carry
         /// tokens in query parameters).
         #[source]
         source: reqwest::Error,
     },
     /// An attempt took longer than the client's timeout.
-    #[error("{operation} timed out: {}", chain(source))]
+    #[error("{method_name} timed out: {}", chain(source))]
     Timeout {
         /// The generated method that was called.
-        operation: &'static str,
+        method_name: &'static str,
+        /// Whether sending the request again is safe (see
+        /// [`Error::is_retryable`]): the request may have been acted on.
+        retryable: bool,
         /// The underlying error, with the URL stripped.
         #[source]
         source: reqwest::Error,
@@ -72,10 +80,10 @@ pub enum Error {
     /// [`max_body_size`](crate::ClientBuilder::max_body_size), and shared,
     /// not copied. `Display` shows only the path and a message cut to 512
     /// bytes.
-    #[error("cannot decode the response of {operation} at `{path}`: {message}")]
+    #[error("cannot decode the response of {method_name} at `{path}`: {message}")]
     Decode {
         /// The generated method that was called.
-        operation: &'static str,
+        method_name: &'static str,
         /// The JSON path that failed, such as `severities[0].rank` (`.` for
         /// the whole body).
         path: String,
@@ -88,10 +96,10 @@ pub enum Error {
     /// [`max_body_size`](crate::ClientBuilder::max_body_size). Reading
     /// stopped at the limit, so memory stayed bounded; the request is not
     /// retried (it would be as large again).
-    #[error("the response of {operation} is larger than the limit of {limit} bytes")]
+    #[error("the response of {method_name} is larger than the limit of {limit} bytes")]
     BodyTooLarge {
         /// The generated method that was called.
-        operation: &'static str,
+        method_name: &'static str,
         /// The limit in bytes.
         limit: usize,
     },
@@ -102,10 +110,10 @@ pub enum Error {
     /// A list operation returned a page cursor it had returned before:
     /// following it would loop forever, so the walk stopped (see
     /// [`crate::pagination`]).
-    #[error("{operation} returned the page cursor `{cursor}` twice; pagination stopped")]
+    #[error("{method_name} returned the page cursor `{cursor}` twice; pagination stopped")]
     RepeatedCursor {
         /// The generated method that was called.
-        operation: &'static str,
+        method_name: &'static str,
         /// The cursor that came back again.
         cursor: String,
     },
@@ -207,47 +215,80 @@ impl Error {
         }
     }
 
-    /// The generated method whose call failed, when known.
-    pub fn operation(&self) -> Option<&'static str> {
+    /// The generated method whose call failed (`incidents_v2_list`, or
+    /// `request` for a raw request), when known.
+    pub fn method_name(&self) -> Option<&'static str> {
         match self {
-            Error::Api(api) => Some(api.operation),
-            Error::Transport { operation, .. }
-            | Error::Timeout { operation, .. }
-            | Error::Decode { operation, .. }
-            | Error::BodyTooLarge { operation, .. }
-            | Error::RepeatedCursor { operation, .. } => Some(operation),
+            Error::Api(api) => Some(api.method_name),
+            Error::Transport { method_name, .. }
+            | Error::Timeout { method_name, .. }
+            | Error::Decode { method_name, .. }
+            | Error::BodyTooLarge { method_name, .. }
+            | Error::RepeatedCursor { method_name, .. } => Some(method_name),
             Error::InvalidArgument(_) => None,
         }
     }
 
-    /// Converts progenitor's error for operation `operation` (its method
-    /// name) into this crate's, reading the API's error envelope. Used by
-    /// every generated `send()` (through `crate::body::finish`). Not public:
+    /// The spec's id of the operation whose call failed (`Incidents
+    /// V2#List`), when it was a generated method.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        crate::Operation::by_method_name(self.method_name()?).map(|op| op.id)
+    }
+
+    /// Whether sending the same request again is safe and may succeed, by
+    /// the rule the client's own retry loop follows (see
+    /// [`crate::RetryPolicy`]): a 429, or a transport failure before the
+    /// request was written, always; a 502, 503 or 504, a timeout or a
+    /// connection broken after the request was written, only for a request
+    /// whose repetition does no harm (`GET`, `HEAD`, `PUT`, `DELETE`, or a
+    /// create carrying the key the API de-duplicates on). A 5xx answered to
+    /// a `POST` without such a key is not retryable: the first one may have
+    /// created something. Anything else (a 4xx, a body that does not
+    /// decode, a bad argument) would fail the same way again.
+    ///
+    /// The client has already retried what its policy allows when it
+    /// returns an error; this tells a caller (a script, a queue, an agent)
+    /// whether trying later is sound.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => api.retryable,
+            Error::Transport { retryable, .. } | Error::Timeout { retryable, .. } => *retryable,
+            Error::Decode { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::InvalidArgument(_)
+            | Error::RepeatedCursor { .. } => false,
+        }
+    }
+
+    /// Converts progenitor's error for the generated method `method_name`
+    /// into this crate's, reading the API's error envelope. Used by every
+    /// generated `send()` (through `crate::body::finish`). Not public:
     /// progenitor's error type is not part of this crate's API.
     pub(crate) async fn from_progenitor(
-        operation: &'static str,
+        method_name: &'static str,
         error: progenitor_client::Error<()>,
     ) -> Error {
         use progenitor_client::Error as P;
         match error {
-            P::UnexpectedResponse(response) => ApiError::from_response(operation, response).await,
+            P::UnexpectedResponse(response) => ApiError::from_response(method_name, response).await,
             // Not produced by the generated code (bodies are decoded by
             // `crate::body`), but mapped rather than assumed away.
             P::InvalidResponsePayload(body, error) => Error::Decode {
-                operation,
+                method_name,
                 path: ".".into(),
                 message: bounded(error.to_string()),
                 body: FailedBody(body),
             },
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Error::from_reqwest(operation, e)
+                Error::from_reqwest(method_name, e)
             }
             P::InvalidRequest(message) | P::Custom(message) => {
-                Error::InvalidArgument(format!("{operation}: {message}"))
+                Error::InvalidArgument(format!("{method_name}: {message}"))
             }
             P::ErrorResponse(value) => Error::Api(Box::new(ApiError {
                 status: value.status(),
-                operation,
+                method_name,
+                retryable: retryable_status(value.status(), None),
                 envelope: None,
                 body: String::new(),
                 retry_after: requested_wait(value.headers(), &ErrorPeek::default()),
@@ -256,12 +297,26 @@ impl Error {
         }
     }
 
-    pub(crate) fn from_reqwest(operation: &'static str, error: reqwest::Error) -> Error {
+    /// A transport error of the generated method `method_name`. The retry
+    /// loop's verdict on resending it rides on the error's URL (see
+    /// [`crate::hooks::mark_resend`]), which is removed here, with any
+    /// token the URL's query held; without a verdict, only a connection
+    /// that failed before the request was written is retryable.
+    pub(crate) fn from_reqwest(method_name: &'static str, error: reqwest::Error) -> Error {
+        let retryable = crate::hooks::resend_marked(&error).unwrap_or_else(|| error.is_connect());
         let source = error.without_url();
         if source.is_timeout() {
-            Error::Timeout { operation, source }
+            Error::Timeout {
+                method_name,
+                retryable,
+                source,
+            }
         } else {
-            Error::Transport { operation, source }
+            Error::Transport {
+                method_name,
+                retryable,
+                source,
+            }
         }
     }
 }
@@ -270,13 +325,13 @@ impl Error {
 /// it stopped (found by scanning the text again, see [`crate::json_path`]),
 /// with `serde_json`'s message and the body.
 pub(crate) fn decode_error(
-    operation: &'static str,
+    method_name: &'static str,
     text: &str,
     body: &bytes::Bytes,
     error: &serde_json::Error,
 ) -> Error {
     Error::Decode {
-        operation,
+        method_name,
         path: crate::json_path::path_of(text, error),
         message: bounded(error.to_string()),
         body: FailedBody(body.clone()),
@@ -332,6 +387,20 @@ fn bounded(mut message: String) -> String {
     message
 }
 
+/// Whether an error status may be resent: the retry loop's rule
+/// ([`crate::retry::may_resend`]) for a request it judged `resend` (safe to
+/// repeat or not); unknown, only what is safe for any request (a 429).
+fn retryable_status(status: StatusCode, resend: Option<crate::hooks::ResendSafe>) -> bool {
+    let safe = resend.is_some_and(|r| r.0);
+    crate::retry::may_resend(
+        safe,
+        crate::retry::Failure::Status {
+            status,
+            server_wait: None,
+        },
+    )
+}
+
 /// How many bytes of a body that is not the envelope an error keeps: enough
 /// to recognise a proxy's HTML page, not enough to bloat logs.
 const RAW_BODY_LIMIT: usize = 512;
@@ -347,7 +416,7 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// The generated method that was called, such as `incidents_v2_create`.
-    pub operation: &'static str,
+    pub method_name: &'static str,
     /// The decoded error body, when it is the API's envelope.
     pub envelope: Option<ErrorEnvelope>,
     /// The first bytes of a body that is not the envelope (lossy UTF-8);
@@ -359,6 +428,8 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The `X-RateLimit-*` headers of the response.
     pub rate_limit: Option<RateLimit>,
+    /// The retry loop's verdict: see [`Error::is_retryable`].
+    retryable: bool,
 }
 
 impl ApiError {
@@ -368,15 +439,19 @@ impl ApiError {
     }
 
     pub(crate) async fn from_response(
-        operation: &'static str,
+        method_name: &'static str,
         response: reqwest::Response,
     ) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
         let response_wait = response.extensions().get::<RequestedWait>().copied();
+        let resend = response
+            .extensions()
+            .get::<crate::hooks::ResendSafe>()
+            .copied();
         let bytes = match response.bytes().await {
             Ok(bytes) => bytes,
-            Err(e) => return Error::from_reqwest(operation, e),
+            Err(e) => return Error::from_reqwest(method_name, e),
         };
         let envelope = serde_json::from_slice::<ErrorEnvelope>(&bytes).ok();
         let body = if envelope.is_some() {
@@ -393,7 +468,8 @@ impl ApiError {
         };
         Error::Api(Box::new(ApiError {
             status,
-            operation,
+            method_name,
+            retryable: retryable_status(status, resend),
             envelope,
             body,
             retry_after,

@@ -16,14 +16,18 @@ use crate::pacing::Pacer;
 use crate::ratelimit::RateLimit;
 use crate::retry::{Failure, RetryPolicy};
 
-/// Per-client configuration and state read by the hooks. Cheap to clone:
-/// clones of a [`Client`](crate::Client) share it, so they share one pacing
-/// bucket and one most-recent rate-limit reading.
+/// A client's configuration and shared state (key, user agent, timeout,
+/// retry policy, pacing bucket, last rate-limit reading), which the hooks
+/// read around every request. Cheap to clone: clones of a
+/// [`Client`](crate::Client) share it, so they share one pacing bucket and
+/// one most-recent rate-limit reading.
 ///
-/// Built by [`ClientBuilder`](crate::ClientBuilder); its `Debug` never shows
-/// the API key.
+/// Public only because progenitor's generated client names it; users
+/// cannot name it (this module is private) and need not: a
+/// [`ClientBuilder`](crate::ClientBuilder) makes it. Its `Debug` never
+/// shows the API key.
 #[derive(Clone)]
-pub struct Runtime {
+pub struct ClientState {
     shared: Arc<Shared>,
 }
 
@@ -38,10 +42,10 @@ struct Shared {
     last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
-impl fmt::Debug for Runtime {
+impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shared = &self.shared;
-        f.debug_struct("Runtime")
+        f.debug_struct("ClientState")
             .field("api_key", &format_args!("ApiKey(****)"))
             .field("user_agent", &shared.user_agent)
             .field("timeout", &shared.timeout)
@@ -52,7 +56,7 @@ impl fmt::Debug for Runtime {
     }
 }
 
-impl Runtime {
+impl ClientState {
     pub(crate) fn new(
         authorization: HeaderValue,
         user_agent: HeaderValue,
@@ -61,7 +65,7 @@ impl Runtime {
         pacer: Option<Pacer>,
         max_body_size: usize,
     ) -> Self {
-        Runtime {
+        ClientState {
             shared: Arc::new(Shared {
                 authorization,
                 user_agent,
@@ -149,8 +153,8 @@ pub(crate) struct Call<'a> {
     /// The generated method name (or `request` for a raw request): the
     /// pacing bucket, and the operation errors name.
     pub(crate) method_name: &'static str,
-    /// The span's `operation`: the spec's id, or `raw GET /v2/…`.
-    pub(crate) operation: &'a str,
+    /// The span's `operation_id`: the spec's id, or `raw GET /v2/…`.
+    pub(crate) operation_id: &'a str,
     /// The span's `path`: the path template (or the raw path).
     pub(crate) path: &'a str,
     /// The request body's field that the API de-duplicates on, when the
@@ -158,10 +162,10 @@ pub(crate) struct Call<'a> {
     pub(crate) idempotency_key: Option<&'static str>,
 }
 
-impl ClientHooks<Runtime> for crate::Client {
+impl ClientHooks<ClientState> for crate::Client {
     /// Sends the request, pacing each attempt and retrying per the client's
     /// [`RetryPolicy`]. Each attempt runs in an `incidentio.request` span
-    /// carrying the operation id, method, path template, attempt number,
+    /// carrying the operation id (`operation_id`), method, path template, attempt number,
     /// status and request id (never headers, so never the key).
     async fn exec(
         &self,
@@ -172,7 +176,7 @@ impl ClientHooks<Runtime> for crate::Client {
         let operation = crate::Operation::by_method_name(method_name);
         let call = Call {
             method_name,
-            operation: operation.map_or(method_name, |op| op.id),
+            operation_id: operation.map_or(method_name, |op| op.id),
             path: operation.map_or("", |op| op.path),
             idempotency_key: operation.and_then(|op| op.idempotency_key),
         };
@@ -180,7 +184,7 @@ impl ClientHooks<Runtime> for crate::Client {
     }
 }
 
-impl Runtime {
+impl ClientState {
     /// The request path every call takes, generated or raw: auth and user
     /// agent, pacing, one span per attempt, the success body read (bounded)
     /// inside the loop, and retries per the [`RetryPolicy`]. A `POST` whose
@@ -196,6 +200,7 @@ impl Runtime {
         let replay_safe = call
             .idempotency_key
             .is_some_and(|key| carries_key(&request, key));
+        let safe = replay_safe || crate::retry::idempotent(&method);
         let policy = &self.shared.retry;
         let started = tokio::time::Instant::now();
         let mut attempt: u32 = 1;
@@ -214,7 +219,7 @@ impl Runtime {
 
             let span = tracing::info_span!(
                 "incidentio.request",
-                operation = call.operation,
+                operation_id = call.operation_id,
                 method = %method,
                 path = call.path,
                 attempt = attempt,
@@ -244,9 +249,11 @@ impl Runtime {
                         || e.is_body()
                         || e.is_decode() =>
                 {
-                    Failure::Transport
+                    Failure::Transport {
+                        written: !e.is_connect(),
+                    }
                 }
-                Err(_) => return outcome.map(|d| d.response),
+                Err(_) => return finished(outcome, None, safe),
             };
             let wait = spare.as_ref().and_then(|_| {
                 policy.next_wait(
@@ -269,8 +276,64 @@ impl Runtime {
                     request = spare;
                     attempt += 1;
                 }
-                _ => return outcome.map(|d| d.response),
+                _ => return finished(outcome, Some(failure), safe),
             }
+        }
+    }
+}
+
+/// Whether the request an error response answered may be sent again
+/// (the retry loop's `safe`: an idempotent method, or a create carrying
+/// its replay key), carried in the response's extensions to
+/// [`crate::ApiError`] for [`crate::Error::is_retryable`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ResendSafe(pub(crate) bool);
+
+/// The fragment that marks a transport error's URL with the retry loop's
+/// verdict: a `reqwest::Error` carries no data of ours, but its URL does,
+/// and [`crate::Error::from_reqwest`] reads the mark and removes the URL
+/// (query and all) before anyone sees it.
+const RESEND_MARK: &str = "incidentio-resend";
+const NO_RESEND_MARK: &str = "incidentio-no-resend";
+
+/// Marks a transport error with whether it may be sent again.
+fn mark_resend(error: &mut reqwest::Error, retryable: bool) {
+    if let Some(url) = error.url_mut() {
+        url.set_fragment(Some(if retryable {
+            RESEND_MARK
+        } else {
+            NO_RESEND_MARK
+        }));
+    }
+}
+
+/// The verdict [`mark_resend`] left on a transport error, if any.
+pub(crate) fn resend_marked(error: &reqwest::Error) -> Option<bool> {
+    match error.url()?.fragment()? {
+        RESEND_MARK => Some(true),
+        NO_RESEND_MARK => Some(false),
+        _ => None,
+    }
+}
+
+/// The retry loop's last outcome, with its verdict on resending attached
+/// for [`crate::Error::is_retryable`]: an error response gets
+/// [`ResendSafe`], a transport error the mark of [`mark_resend`].
+fn finished(
+    outcome: reqwest::Result<Attempt>,
+    failure: Option<Failure>,
+    safe: bool,
+) -> reqwest::Result<reqwest::Response> {
+    match outcome {
+        Ok(done) => {
+            let mut response = done.response;
+            response.extensions_mut().insert(ResendSafe(safe));
+            Ok(response)
+        }
+        Err(mut error) => {
+            let retryable = failure.is_some_and(|f| crate::retry::may_resend(safe, f));
+            mark_resend(&mut error, retryable);
+            Err(error)
         }
     }
 }
@@ -308,7 +371,7 @@ struct Attempt {
 async fn attempt_once(
     http: &reqwest::Client,
     request: reqwest::Request,
-    runtime: &Runtime,
+    runtime: &ClientState,
     method_name: &'static str,
     span: &tracing::Span,
 ) -> reqwest::Result<Attempt> {

@@ -16,7 +16,7 @@ mod de;
 pub mod error;
 pub mod filter;
 mod generated;
-pub mod hooks;
+mod hooks;
 mod json_path;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]

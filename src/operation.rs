@@ -22,15 +22,27 @@ pub struct Operation {
     /// Whether the spec marks the operation `deprecated`.
     pub deprecated: bool,
     /// For a create the API de-duplicates, the request-body field it
-    /// de-duplicates on: `idempotency_key` (Incidents, Escalations and
-    /// Status Pages creates) or `deduplication_key` (Alert Events V2
-    /// CreateHTTP). A `POST` of such an operation whose body carries the
-    /// field is retried like a `PUT` (see [`crate::RetryPolicy`]).
-    /// Recognised from the spec's shape at build time.
+    /// de-duplicates on, such as `idempotency_key` on an incident create or
+    /// `deduplication_key` on an HTTP alert event. A `POST` of such an
+    /// operation whose body carries the field is retried like a `PUT` (see
+    /// [`crate::RetryPolicy`]). Recognised from the spec's shape at build
+    /// time, so a new keyed create needs no hand work.
     pub idempotency_key: Option<&'static str>,
 }
 
 impl Operation {
+    /// The HTTP method (`GET` for a method the spec names oddly: the
+    /// build only writes the methods OpenAPI allows).
+    pub fn http_method(&self) -> reqwest::Method {
+        reqwest::Method::from_bytes(self.method.as_bytes()).unwrap_or(reqwest::Method::GET)
+    }
+
+    /// Whether calling it only reads (`GET` or `HEAD`): the rule a
+    /// read-only front end holds writes back by.
+    pub fn is_read(&self) -> bool {
+        matches!(self.method, "GET" | "HEAD")
+    }
+
     /// Looks up an operation by the name of its generated method.
     pub fn by_method_name(name: &str) -> Option<&'static Operation> {
         crate::OPERATIONS.iter().find(|op| op.method_name == name)

@@ -288,7 +288,7 @@ impl<'a, R: ListRequest<'a>> Walk<'a, R> {
             Some(_) if page.items.is_empty() => {}
             Some(after) if !self.seen.insert(after.to_owned()) => {
                 self.pending_error = Some(Error::RepeatedCursor {
-                    operation: R::OPERATION,
+                    method_name: R::OPERATION,
                     cursor: after.to_owned(),
                 });
             }

@@ -324,7 +324,7 @@ impl<'a> RawRequest<'a> {
         let known = matching_operation(&self.method, &self.path);
         let call = Call {
             method_name: RAW_OPERATION,
-            operation: &operation,
+            operation_id: &operation,
             path: &self.path,
             idempotency_key: known.and_then(|op| op.idempotency_key),
         };

@@ -241,7 +241,7 @@ impl<'a, T: DeserializeOwned + Send + 'static> ListRequest<'a> for RawList<'a, T
                 |de| BTreeMap::<String, IsArray>::deserialize(de),
             )?)
             .ok_or_else(|| Error::Decode {
-                operation,
+                method_name: operation,
                 path: ".".to_owned(),
                 message: "the page has no single array of items besides \
                           `pagination_meta`; name the items field"

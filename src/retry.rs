@@ -12,14 +12,16 @@ use reqwest::{Method, StatusCode};
 ///   without acting on it. The client waits what the API asked for
 ///   (`Retry-After`, in seconds or as an HTTP date, else the error body's
 ///   `rate_limit.retry_after`), plus up to 10% jitter.
-/// - **502, 503, 504 and connection failures or timeouts** before a response
-///   arrives, or a success body that breaks off mid-read, only for `GET`,
+/// - **A connection that could not be made**, for every method: the request
+///   was never written.
+/// - **502, 503, 504 and connections that break or time out** before a
+///   response arrives, or a success body that breaks off mid-read, only for `GET`,
 ///   `HEAD`, `PUT` and `DELETE`: sending those twice has the same effect as
 ///   once. A `POST` or `PATCH` is not retried after it may have reached the
 ///   server, since the first one may have created an incident — except a
 ///   create the API de-duplicates, whose body carries its key
-///   (`idempotency_key` on the Incidents, Escalations and Status Pages
-///   creates, `deduplication_key` on Alert Events CreateHTTP; see
+///   (the field the spec marks for it, such as `idempotency_key` on an
+///   incident create; see
 ///   [`Operation::idempotency_key`](crate::Operation::idempotency_key)):
 ///   the API returns the first result for a repeat, so it is retried like a
 ///   `PUT`. Such a create without its key is not retried.
@@ -122,6 +124,9 @@ impl RetryPolicy {
         if retries_done >= self.max_retries {
             return None;
         }
+        if !may_resend(replay_safe || idempotent(method), failure) {
+            return None;
+        }
         let wait = match failure {
             Failure::Status {
                 status,
@@ -137,10 +142,7 @@ impl RetryPolicy {
                 }
                 None => self.backoff(retries_done),
             },
-            Failure::Status {
-                status,
-                server_wait,
-            } if matches!(status.as_u16(), 502..=504) && (replay_safe || idempotent(method)) => {
+            Failure::Status { server_wait, .. } => {
                 let backoff = self.backoff(retries_done);
                 match server_wait {
                     Some(wait) if wait > self.max_wait => return None,
@@ -148,8 +150,7 @@ impl RetryPolicy {
                     None => backoff,
                 }
             }
-            Failure::Transport if replay_safe || idempotent(method) => self.backoff(retries_done),
-            _ => return None,
+            Failure::Transport { .. } => self.backoff(retries_done),
         };
         (elapsed.saturating_add(wait) <= self.budget).then_some(wait)
     }
@@ -173,12 +174,27 @@ pub(crate) enum Failure {
         status: StatusCode,
         server_wait: Option<Duration>,
     },
-    /// The connection failed or timed out before a response arrived.
-    Transport,
+    /// The connection failed, broke or timed out before a whole response
+    /// arrived; `written` is false when it could not be made at all (the
+    /// request never left).
+    Transport { written: bool },
+}
+
+/// Whether a failure may be sent again: the one rule the retry loop
+/// applies and [`crate::Error::is_retryable`] reports. `safe` says the
+/// request's repetition does no harm (an idempotent method, or a create
+/// carrying the key the API de-duplicates on).
+pub(crate) fn may_resend(safe: bool, failure: Failure) -> bool {
+    match failure {
+        Failure::Status { status, .. } if status == StatusCode::TOO_MANY_REQUESTS => true,
+        Failure::Status { status, .. } => matches!(status.as_u16(), 502..=504) && safe,
+        Failure::Transport { written: false } => true,
+        Failure::Transport { written: true } => safe,
+    }
 }
 
 /// Methods whose repetition has the same effect as one request.
-fn idempotent(method: &Method) -> bool {
+pub(crate) fn idempotent(method: &Method) -> bool {
     matches!(
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE

@@ -15,9 +15,14 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::codegen::spec::{
-    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, replay,
-    schema::self_contained, service_feature,
+    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, schema::self_contained,
+    service_feature,
 };
+
+/// How deep a response's shape goes: deep enough to name the fields of a
+/// list's items and their objects (`incidents[].severity.name`), shallow
+/// enough that the catalog stays small.
+const RESPONSE_SHAPE_DEPTH: usize = 4;
 
 /// One operation's catalog entry, all but its success type.
 #[derive(Debug, Clone)]
@@ -74,8 +79,16 @@ fn fields(
     let service = op.service();
     let parameters: Vec<String> = spec::parameters(spec, op)
         .iter()
-        .filter(|p| matches!(p.location, "path" | "query"))
-        .map(|p| {
+        .filter_map(|p| {
+            let location = match p.location {
+                "path" => "Path",
+                "query" => "Query",
+                "header" => "Header",
+                _ => return None,
+            };
+            Some((p, location))
+        })
+        .map(|(p, location)| {
             let enum_values: Vec<String> = p
                 .enum_values(spec)
                 .into_iter()
@@ -96,14 +109,10 @@ fn fields(
             format!(
                 "crate::catalog::Parameter {{ name: {:?}, location: crate::catalog::Location::{}, \
                  json_type: {:?}, format: {}, required: {}, enum_values: &[{}], \
-                 style: crate::catalog::ParamStyle::{style}, description: {:?}, example: {}, \
-                 schema: {:?} }}",
+                 style: crate::catalog::ParamStyle::{style}, description: {:?}, example_json: {}, \
+                 schema_json: {:?} }}",
                 p.name,
-                if p.location == "path" {
-                    "Path"
-                } else {
-                    "Query"
-                },
+                location,
                 p.json_type(),
                 option_str(p.schema.get("format").and_then(Value::as_str)),
                 p.required,
@@ -117,7 +126,7 @@ fn fields(
     let body = match spec::request_body(spec, op.op) {
         None => "None".to_owned(),
         Some(body) => format!(
-            "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema: {:?}, example: {} }})",
+            "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema_json: {:?}, example_json: {} }})",
             body.required,
             option_str(
                 spec::schema_ref_name(body.schema)
@@ -140,6 +149,9 @@ fn fields(
             list.max_page_size,
         ),
     };
+    let response_shape = spec::json_success_schema(op.op).map(|schema| {
+        crate::codegen::spec::schema::shape(spec, schema, RESPONSE_SHAPE_DEPTH).to_string()
+    });
     let replacement = if op.deprecated() {
         spec::replacement(op.id(), deprecations)
     } else {
@@ -148,13 +160,13 @@ fn fields(
     format!(
         "service: {service:?}, feature: {:?}, summary: {:?}, description: {:?}, \
          parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}, \
-         replay_key: {}",
+         response_shape_json: {}",
         service_feature(service),
         op.text("summary"),
         op.text("description"),
         parameters.join(", "),
         option_str(replacement),
-        option_str(replay::replay_key(spec, op)),
+        option_str(response_shape.as_deref()),
     )
 }
 
@@ -229,10 +241,6 @@ mod tests {
         let fields = &catalog.entries[0].fields;
         assert!(
             fields.contains("name: \"id\", location: crate::catalog::Location::Path"),
-            "{fields}"
-        );
-        assert!(
-            fields.contains("replay_key: Some(\"idempotency_key\")"),
             "{fields}"
         );
         assert!(fields.contains("type_name: Some(\"Body\")"), "{fields}");

@@ -15,7 +15,10 @@ use super::spec;
 pub fn services_table(spec: &Value) -> String {
     let mut out = String::from(
         "/// Every service (API tag) of the spec this crate was built from, with\n\
-         /// the Cargo feature that compiles its operations.\n\
+         /// the Cargo feature that compiles its operations, compiled or not:\n\
+         /// the crate's own test holds `Cargo.toml`'s features to it. Hidden:\n\
+         /// users ask `catalog::services()`.\n\
+         #[doc(hidden)]\n\
          pub const SERVICES: &[(&str, &str)] = &[\n",
     );
     for tag in spec::service_tags(spec) {

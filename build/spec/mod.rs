@@ -288,6 +288,11 @@ pub fn json_success(op: &Value) -> Option<(&str, &Value)> {
         })
 }
 
+/// The schema of the JSON success response ([`json_success`]).
+pub fn json_success_schema(op: &Value) -> Option<&Value> {
+    json_success(op).map(|(_, schema)| schema)
+}
+
 /// An operation's JSON request body.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestBody<'a> {

@@ -168,3 +168,97 @@ mod tests {
         ));
     }
 }
+
+/// The shape of a response for a reader who will pick fields from it (an
+/// agent writing `jq`, say): each object property by name, an array as a
+/// list of its item's shape, a leaf as its type (`string (date-time)`,
+/// `integer`, `enum: a|b|c`), descriptions and examples left out, and
+/// objects deeper than `depth` shown as `"object"`. `$ref`s are followed
+/// (a recursive type ends at the depth like any other).
+pub fn shape(spec: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = super::resolve(spec, schema);
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for part in parts {
+            if let Value::Object(fields) = shape(spec, part, depth) {
+                merged.extend(fields);
+            }
+        }
+        return Value::Object(merged);
+    }
+    if let Some(options) = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(*k).and_then(Value::as_array))
+    {
+        let kinds: Vec<String> = options
+            .iter()
+            .map(|o| match shape(spec, o, depth.saturating_sub(1)) {
+                Value::String(kind) => kind,
+                _ => "object".to_owned(),
+            })
+            .collect();
+        return Value::String(format!("one of: {}", kinds.join(" | ")));
+    }
+    let kind = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .or_else(|| schema.get("properties").map(|_| "object"));
+    match kind {
+        Some("object") => match schema.get("properties").and_then(Value::as_object) {
+            Some(properties) if depth > 0 => Value::Object(
+                properties
+                    .iter()
+                    .map(|(name, child)| (name.clone(), shape(spec, child, depth - 1)))
+                    .collect(),
+            ),
+            _ => Value::String("object".to_owned()),
+        },
+        Some("array") => Value::Array(vec![shape(
+            spec,
+            schema.get("items").unwrap_or(&Value::Null),
+            depth,
+        )]),
+        _ => {
+            if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+                const SHOWN: usize = 8;
+                let mut names: Vec<String> = values
+                    .iter()
+                    .take(SHOWN)
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect();
+                if values.len() > SHOWN {
+                    names.push("…".to_owned());
+                }
+                return Value::String(format!("enum: {}", names.join("|")));
+            }
+            let kind = kind.unwrap_or("any");
+            Value::String(match schema.get("format").and_then(Value::as_str) {
+                Some(format) => format!("{kind} ({format})"),
+                None => kind.to_owned(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_follows_refs_names_leaves_and_stops_at_its_depth() {
+        let spec = json!({"components": {"schemas": {
+            "Node": {"type": "object", "properties": {
+                "id": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+                "kind": {"type": "string", "enum": ["a", "b"]},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+            }},
+        }}});
+        let shape = shape(&spec, &json!({"$ref": "#/components/schemas/Node"}), 2);
+        assert_eq!(shape["id"], "string");
+        assert_eq!(shape["at"], "string (date-time)");
+        assert_eq!(shape["kind"], "enum: a|b");
+        assert_eq!(shape["children"][0]["id"], "string");
+        assert_eq!(shape["children"][0]["children"][0], "object");
+    }
+}

@@ -8,7 +8,10 @@
 //!   `tools/list` (initialize sent first), median of many runs;
 //! - a `tools/call` round trip (`incidents_v2_show` against the built-in
 //!   mock) against the same call through the library on a mock of its own,
-//!   in interleaved rounds, medians per call.
+//!   in interleaved rounds, medians per call;
+//! - what a model receives for a 250-incident page (the spec's example
+//!   incident, 250 times, from a loopback server): the result's text in
+//!   bytes and items, plain and with a `jq` projection.
 //!
 //! Usage: `mcp_cost <path to the incidentio binary> [rounds]`.
 
@@ -95,6 +98,56 @@ impl Drop for Server {
     }
 }
 
+/// The result of `incidents_v2_list` for one page of 250 incidents.
+fn page_result(binary: &str) {
+    let example = incidentio::mock::example_response("incidents_v2_show").expect("an example");
+    let incidents: Vec<Value> = (0..250)
+        .map(|i| {
+            let mut incident = example["incident"].clone();
+            incident["id"] = json!(format!("01HX{i:06}"));
+            incident
+        })
+        .collect();
+    let page = json!({"incidents": incidents, "pagination_meta": {"page_size": 250, "after": "01HX000249"}});
+    let server = httpmock::MockServer::start();
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v2/incidents");
+        then.status(200).json_body(page.clone());
+    });
+    let base = server.base_url();
+    let mut mcp = Server::spawn(binary, &["--base-url", &base, "mcp"]);
+    mcp.initialize();
+    println!(
+        "\n## a 250-incident page ({} bytes from the server)",
+        page.to_string().len()
+    );
+    println!("| arguments | result text, bytes | items | tokens (bytes / 4) |");
+    println!("| --- | --- | --- | --- |");
+    for arguments in [
+        json!({"page_size": 250}),
+        json!({"page_size": 250, "jq": ".incidents[] | {id, name, status: .incident_status.name}"}),
+    ] {
+        let line = mcp.request(
+            "tools/call",
+            json!({"name": "incidents_v2_list", "arguments": arguments}),
+        );
+        let answer: Value = serde_json::from_str(&line).expect("JSON");
+        let text = answer["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap_or("");
+        let result: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+        let items = result["incidents"]
+            .as_array()
+            .or_else(|| result["results"].as_array())
+            .map_or(0, Vec::len);
+        println!(
+            "| `{arguments}` | {} | {items} | {} |",
+            text.len(),
+            text.len() / 4
+        );
+    }
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -130,6 +183,8 @@ fn main() {
         let bytes = line.trim_end().len();
         println!("| {what} | {tools} | {bytes} | {} |", bytes / 4);
     }
+
+    page_result(&binary);
 
     let mut start_ups = Vec::new();
     for _ in 0..START_UPS {

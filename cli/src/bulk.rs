@@ -2,9 +2,11 @@
 //! batches the API has no bulk endpoint for (hundreds of catalog entries,
 //! a batch of follow-ups to close).
 //!
-//! A line is the request body, or for an operation without a body its
-//! parameters (`{"id": "01H…"}`; flags given on the command line fill in
-//! what a line leaves out). Lines are sent one after the other through the
+//! A line is the operation's arguments as a JSON object, in the format
+//! the MCP server's tools take (`{"id": "01H…", "body": {…}}`, filters as
+//! operator objects: `{"status_category": {"one_of": ["live"]}}`); for an
+//! operation that takes a body, a line without a `body` key is the body
+//! itself. Flags given on the command line fill in what a line leaves out. Lines are sent one after the other through the
 //! library's pacing and retries, and each result is written as it comes,
 //! in input order, as one NDJSON record: `{"line": N, "response": …}` or
 //! `{"line": N, "error": …}`, plus the replay key generated for a create
@@ -20,14 +22,14 @@
 use std::io::BufRead;
 
 use clap::ArgMatches;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::connect::{dry_run, sender};
 use crate::error::{CliError, EXIT_OK};
 use crate::output::Printer;
-use crate::request::{build_request, flag_values, with_fields};
+use crate::request::{build, flag_arguments, with_fields};
 use crate::send::{Request, Sender};
-use crate::table::{Op, Param};
+use crate::table::Op;
 
 /// The input: a file or stdin, read a line at a time.
 fn open(source: &str) -> Result<Box<dyn BufRead>, CliError> {
@@ -51,10 +53,17 @@ pub(crate) async fn run_each(
     })?;
     let keep_going = args.get_flag("continue-on-error");
     let dry = matches.get_flag("dry-run");
+    // A line may carry an alert source's own `authorization` in place of
+    // the key; a line that does not is refused when there is no key.
+    let own_authorization = op
+        .info
+        .parameters
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case("authorization"));
     let (sender, _mock) = if dry {
         (sender(matches, true).await?.0, None)
     } else {
-        sender(matches, false).await?
+        sender(matches, own_authorization).await?
     };
     let mut first_failure = EXIT_OK;
     let mut failure_message = String::new();
@@ -68,10 +77,11 @@ pub(crate) async fn run_each(
         }
         let mut record = json!({"line": number});
         let outcome = match line_request(op, args, &line) {
-            Ok((request, generated)) => {
-                if let Some((field, key)) = generated {
-                    record["generated"] = json!({ field: key });
+            Ok(request) => {
+                if let Some(key) = &request.generated_key {
+                    record["generated"] = json!({ key.field: key.value });
                 }
+                let request = Request::Operation(request);
                 if dry {
                     dry_run(&sender, &request).map(|text| json!({ "dry_run": text }))
                 } else {
@@ -123,56 +133,39 @@ async fn send(sender: &Sender, mut request: Request) -> Result<Value, CliError> 
     Ok(json!({ "response": body }))
 }
 
-/// One line as a request: the body (with any `--field`s), or for an
-/// operation without a body its parameters, over the command's flags.
+/// One line as a request: its arguments (or, for an operation that takes
+/// a body, the body itself when the line has no `body` key) over the
+/// command's flags, built by the library.
 fn line_request(
     op: &Op,
     args: &ArgMatches,
     line: &str,
-) -> Result<(Request, Option<crate::request::GeneratedKey>), CliError> {
+) -> Result<incidentio::catalog::OperationRequest, CliError> {
     let value: Value = serde_json::from_str(line)
         .map_err(|e| CliError::usage(format!("the line is not JSON: {e}")))?;
-    if op.body.is_some() {
-        let body = with_fields(Some(value), args)?;
-        return build_request(op, |param| flag_values(args, param), body);
-    }
-    let Value::Object(params) = value else {
+    let Value::Object(line) = value else {
         return Err(CliError::usage(format!(
-            "{} {} takes no body: a line is an object of its parameters",
-            op.service, op.action
-        )));
-    };
-    if let Some(unknown) = params
-        .keys()
-        .find(|name| !op.params.iter().any(|p| &p.name == *name))
-    {
-        let known: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
-        return Err(CliError::usage(format!(
-            "no parameter `{unknown}` (it takes: {})",
-            if known.is_empty() {
-                "none".to_owned()
+            "a line is a JSON object of {} {}'s arguments{}",
+            op.service_command(),
+            op.action,
+            if op.info.body.is_some() {
+                " (or its body)"
             } else {
-                known.join(", ")
+                ""
             }
         )));
-    }
-    build_request(
-        op,
-        |param| line_values(&params, param).unwrap_or_else(|| flag_values(args, param)),
-        None,
-    )
-}
-
-/// A parameter's values from a line: a string, number or boolean as its
-/// text, an array as one value per item; `None` when the line has none.
-fn line_values(params: &Map<String, Value>, param: &Param) -> Option<Vec<String>> {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     };
-    match params.get(&param.name)? {
-        Value::Null => None,
-        Value::Array(items) => Some(items.iter().map(text).collect()),
-        other => Some(vec![text(other)]),
+    let mut arguments = flag_arguments(op, args)?;
+    let body_key = incidentio::catalog::BODY_PROPERTY;
+    if op.info.body.is_some() && !line.contains_key(body_key) {
+        arguments.insert(body_key.to_owned(), Value::Object(line));
+    } else {
+        arguments.extend(line);
     }
+    if op.info.body.is_some()
+        && let Some(body) = with_fields(arguments.remove(body_key), args)?
+    {
+        arguments.insert(body_key.to_owned(), body);
+    }
+    build(op, &arguments)
 }

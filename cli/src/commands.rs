@@ -3,7 +3,10 @@
 
 use clap::{Arg, ArgAction, ArgGroup, Command};
 
-use crate::table::{Op, Param, table};
+use incidentio::catalog::{Location, ParamStyle, Parameter};
+
+use crate::request::{header_env, header_file_id};
+use crate::table::{Op, flag, table};
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
@@ -50,7 +53,11 @@ pub(crate) fn cli() -> Command {
         .arg_required_else_help(true)
         .args(global_args());
     for (service, about) in &table().services {
-        if !table().operations.iter().any(|o| &o.service == service) {
+        if !table()
+            .operations
+            .iter()
+            .any(|o| o.service_command() == service)
+        {
             continue;
         }
         let mut cmd = Command::new(service.clone())
@@ -74,13 +81,18 @@ pub(crate) fn cli() -> Command {
         if !about.is_empty() {
             cmd = cmd.about(about);
         }
-        for op in table().operations.iter().filter(|o| &o.service == service) {
+        for op in table()
+            .operations
+            .iter()
+            .filter(|o| o.service_command() == service)
+        {
             cmd = cmd.subcommand(op_command(op));
         }
         root = root.subcommand(cmd);
     }
     root.subcommand(api_command())
         .subcommand(crate::mcp::command())
+        .subcommand(crate::oncall::command())
         .subcommand(
             Command::new("describe")
                 .about(
@@ -200,7 +212,7 @@ pub(crate) fn each_args() -> Vec<Arg> {
             .long(EACH)
             .action(ArgAction::SetTrue)
             .requires("input")
-            .help("One request per line of --input (NDJSON: a body a line, or the parameters for an operation without one); results as NDJSON in input order, each with its line number"),
+            .help("One request per line of --input (NDJSON: the arguments as an object a line, as MCP tools take them, or for an operation with a body the body itself); results as NDJSON in input order, each with its line number"),
         Arg::new("continue-on-error")
             .long("continue-on-error")
             .action(ArgAction::SetTrue)
@@ -241,11 +253,12 @@ pub(crate) fn page_args() -> Vec<Arg> {
 /// The parameter also accepted as a positional argument: the operation's
 /// single required path parameter (`incidents show 01FC…`). With two or
 /// more, positions would be ambiguous to a reader, so they stay flags.
-pub(crate) fn positional_param(op: &Op) -> Option<&Param> {
+pub(crate) fn positional_param(op: &Op) -> Option<&'static Parameter> {
     let mut required = op
-        .params
+        .info
+        .parameters
         .iter()
-        .filter(|p| p.location == "path" && p.required);
+        .filter(|p| p.location == Location::Path && p.required);
     match (required.next(), required.next()) {
         (Some(only), None) => Some(only),
         _ => None,
@@ -253,8 +266,8 @@ pub(crate) fn positional_param(op: &Op) -> Option<&Param> {
 }
 
 /// The flag of a parameter.
-pub(crate) fn flag_name(param: &Param) -> String {
-    let flag = param.flag();
+pub(crate) fn flag_name(param: &Parameter) -> String {
+    let flag = flag(param);
     if RESERVED.contains(&flag.as_str()) {
         format!("param-{flag}")
     } else {
@@ -271,39 +284,54 @@ pub(crate) fn first_line(text: &str) -> String {
 }
 
 pub(crate) fn op_command(op: &Op) -> Command {
-    let mut about = op.summary.clone();
-    if op.deprecated {
+    let info = op.info;
+    let mut about = info.summary.to_owned();
+    if op.old_action.is_some() {
+        // Another action has the same summary: say how this one differs.
+        about = format!("{about} (by {})", info.operation.method);
+    }
+    if op.deprecated() {
         about = match &op.replacement {
             Some(r) => format!("[deprecated: use `{r}`] {about}"),
             None => format!("[deprecated] {about}"),
         };
     }
-    let mut long_about = format!("{about}\n\n{} {}", op.method, op.path);
-    if !op.description.trim().is_empty() {
+    let mut long_about = format!(
+        "{about}\n\n{} {}",
+        info.operation.method, info.operation.path
+    );
+    if !info.description.trim().is_empty() {
         long_about.push_str("\n\n");
-        long_about.push_str(op.description.trim());
+        long_about.push_str(info.description.trim());
     }
     let mut cmd = Command::new(op.action.clone())
         .about(about)
         .long_about(long_about);
+    if let Some(old) = &op.old_action {
+        cmd = cmd.alias(old.clone());
+    }
     let positional = positional_param(op);
-    for param in &op.params {
-        let (value_name, syntax) = match (param.deep, param.kind.as_str()) {
-            (1, _) => (
+    let default_page_size = op
+        .default_page_size()
+        .and(info.pagination)
+        .map(|p| p.page_size_param);
+    for param in info.parameters {
+        let (value_name, syntax) = match (param.style, param.json_type) {
+            (ParamStyle::DeepObject, _) => (
                 "OP=VALUE",
                 format!(
                     " Repeatable: `--{} one_of=A --{} one_of=B` sends `{}[one_of]=A&{}[one_of]=B`.",
-                    param.flag(),
-                    param.flag(),
+                    flag(param),
+                    flag(param),
                     param.name,
                     param.name
                 ),
             ),
-            (2, _) => (
+            (ParamStyle::KeyedDeepObject, _) => (
                 "ID:OP=VALUE",
                 format!(
                     " Repeatable: `--{} 01GB…:one_of=X` sends `{}[01GB…][one_of]=X`.",
-                    param.flag(),
+                    flag(param),
                     param.name
                 ),
             ),
@@ -313,9 +341,30 @@ pub(crate) fn op_command(op: &Op) -> Command {
             (_, "boolean") => ("BOOL", String::new()),
             _ => ("VALUE", String::new()),
         };
-        let mut help = first_line(&param.description);
+        let mut help = first_line(param.description);
         if !help.is_empty() && !help.ends_with(['.', ':', '!', '?']) {
             help.push('.');
+        }
+        let mut long_help = if param.description.trim().is_empty() {
+            syntax.trim().to_owned()
+        } else {
+            format!("{}\n{}", param.description.trim(), syntax.trim())
+        };
+        if param.location == Location::Header {
+            long_help = format!(
+                "{}\nSent as the `{}` header, never shown. Better kept off the command line: --{}-file PATH, or ${}.",
+                long_help.trim(),
+                param.name,
+                flag_name(param),
+                header_env(param)
+            );
+        }
+        if default_page_size == Some(param.name) {
+            long_help = format!(
+                "{}\nDefault here: {} (the spec requires one).",
+                long_help.trim(),
+                op.default_page_size().unwrap_or_default()
+            );
         }
         let mut arg = Arg::new(format!("p:{}", param.name))
             .long(flag_name(param))
@@ -325,12 +374,8 @@ pub(crate) fn op_command(op: &Op) -> Command {
             } else {
                 format!("{help} [repeatable]")
             })
-            .long_help(if param.description.trim().is_empty() {
-                syntax.trim().to_owned()
-            } else {
-                format!("{}\n{}", param.description.trim(), syntax.trim())
-            });
-        if param.required {
+            .long_help(long_help);
+        if param.required && default_page_size != Some(param.name) {
             // With --each, the lines may give it.
             arg = arg.required_unless_present(EACH);
         }
@@ -350,29 +395,44 @@ pub(crate) fn op_command(op: &Op) -> Command {
                         .args([format!("p:{}", param.name), pos_id]),
                 );
         }
-        if param.deep != 0 || param.kind == "array" {
+        let plain = param.style == ParamStyle::Plain;
+        if !plain || param.json_type == "array" {
             arg = arg.action(ArgAction::Append);
         }
-        let values = param.enum_strings();
-        if param.deep == 0 && !values.is_empty() {
-            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
-        } else if param.deep == 0 && param.kind == "boolean" {
+        let values = param.enum_values;
+        if plain && !values.is_empty() {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(
+                values.iter().copied(),
+            ));
+        } else if plain && param.json_type == "boolean" {
             arg = arg.value_parser(["true", "false"]);
-        } else if param.deep == 0 && param.kind == "integer" {
+        } else if plain && param.json_type == "integer" {
             arg = arg.value_parser(clap::value_parser!(i64));
-        } else if param.deep == 0 && param.kind == "number" {
+        } else if plain && param.json_type == "number" {
             arg = arg.value_parser(clap::value_parser!(f64));
         }
         cmd = cmd.arg(arg);
+        if param.location == Location::Header {
+            cmd = cmd.arg(
+                Arg::new(header_file_id(param))
+                    .long(format!("{}-file", flag_name(param)))
+                    .value_name("PATH")
+                    .conflicts_with(format!("p:{}", param.name))
+                    .help(format!(
+                        "--{} from this file (its first line): the value stays off the command line",
+                        flag_name(param)
+                    )),
+            );
+        }
     }
-    if op.params.iter().any(|p| p.deep != 0) {
+    if info.parameters.iter().any(|p| p.style != ParamStyle::Plain) {
         cmd = cmd.after_help(
             "Filters repeat and keep their order: `--status-category one_of=live --status-category one_of=learning` \
              sends `status_category[one_of]=live&status_category[one_of]=learning`; \
              `--custom-field ID:one_of=X` sends `custom_field[ID][one_of]=X`.",
         );
     }
-    if op.body.is_some() {
+    if info.body.is_some() {
         cmd = cmd.args(body_args());
     } else {
         cmd = cmd.arg(
@@ -380,14 +440,14 @@ pub(crate) fn op_command(op: &Op) -> Command {
                 .long("input")
                 .value_name("FILE")
                 .requires(EACH)
-                .help("With --each: NDJSON of this operation's parameters, an object a line (`-` for stdin)"),
+                .help("With --each: NDJSON of this operation's arguments, an object a line (`-` for stdin)"),
         );
     }
     cmd = cmd.args(each_args());
-    if op.paginated {
+    if info.pagination.is_some() {
         cmd = cmd.args(page_args());
     }
-    if op.method != "GET" {
+    if !info.is_read() {
         cmd = cmd.arg(quiet_arg());
     }
     cmd

@@ -20,20 +20,24 @@ pub(crate) fn api_key(matches: &ArgMatches) -> Result<incidentio::ApiKey, CliErr
             other => CliError::Api(other),
         });
     }
-    incidentio::ApiKey::from_env().map_err(|_| {
-        CliError::usage(format!(
-            "no API key: set {} (or {}), or pass --api-key-file PATH (or use --mock)",
-            incidentio::API_KEY_ENV,
-            incidentio::API_KEY_ENV_FALLBACK
-        ))
-    })
+    incidentio::ApiKey::from_env().map_err(|_| no_key_error())
+}
+
+/// No API key was found: the error names where one may come from.
+pub(crate) fn no_key_error() -> CliError {
+    CliError::usage(format!(
+        "no API key: set {} (or {}), or pass --api-key-file PATH (or use --mock)",
+        incidentio::API_KEY_ENV,
+        incidentio::API_KEY_ENV_FALLBACK
+    ))
 }
 
 /// The sender, and the mock it talks to (kept alive) with `--mock`. A dry
-/// run needs no key.
+/// run needs no key, nor a request that carries its own `Authorization`
+/// (`key_optional`): a stand-in that is never sent takes its place.
 pub(crate) async fn sender(
     matches: &ArgMatches,
-    dry_run: bool,
+    key_optional: bool,
 ) -> Result<(Sender, Option<incidentio::mock::MockApi>), CliError> {
     let timeout = match matches.get_one::<f64>("timeout") {
         Some(s) if s.is_finite() && *s > 0.0 => Some(Duration::from_secs_f64(*s)),
@@ -44,13 +48,17 @@ pub(crate) async fn sender(
         }
         None => None,
     };
+    let mut has_key = true;
     let (mut builder, mock) = if matches.get_flag("mock") {
         let mock = incidentio::mock::MockApi::start().await;
         (mock.client_builder(), Some(mock))
     } else {
         let key = match api_key(matches) {
             Ok(key) => key,
-            Err(_) if dry_run => incidentio::ApiKey::new("dry-run"),
+            Err(_) if key_optional => {
+                has_key = false;
+                incidentio::ApiKey::new("not-sent")
+            }
             Err(e) => return Err(e),
         };
         let base = matches
@@ -73,7 +81,7 @@ pub(crate) async fn sender(
     }
     builder = builder.app_name(concat!("incidentio-cli/", env!("CARGO_PKG_VERSION")));
     let client = builder.build()?;
-    Ok((Sender::new(client), mock))
+    Ok((Sender::new(client, has_key), mock))
 }
 
 /// `--dry-run`: the library's preview of the request (key masked, the

@@ -84,14 +84,10 @@ impl CliError {
         if let CliError::Api(error) = self {
             if let Some(status) = error.status() {
                 out["status"] = status.as_u16().into();
-                out["retryable"] = (status.as_u16() == 429 || status.is_server_error()).into();
-            } else {
-                out["retryable"] = matches!(
-                    error,
-                    incidentio::Error::Timeout { .. } | incidentio::Error::Transport { .. }
-                )
-                .into();
             }
+            // The library's rule, the one its retry loop follows: a 5xx to
+            // a create without its replay key is not retryable.
+            out["retryable"] = error.is_retryable().into();
             if let Some(id) = error.request_id() {
                 out["request_id"] = id.into();
             }

@@ -91,6 +91,30 @@ impl Jq {
     }
 }
 
+impl Jq {
+    /// Runs the filter on `input` and returns its outputs as JSON values
+    /// (for an MCP tool's answer, where every output is data).
+    pub fn values(&self, input: &serde_json::Value) -> Result<Vec<serde_json::Value>, CliError> {
+        let text = serde_json::to_vec(input)
+            .map_err(|e| CliError::Decode(format!("the answer is not JSON: {e}")))?;
+        let input = jaq_json::read::parse_single(&text)
+            .map_err(|e| CliError::Decode(format!("the answer is not JSON: {e}")))?;
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        let pp = jaq_json::write::Pp::default();
+        let mut out = Vec::new();
+        for result in self.filter.id.run((ctx, input)).map(unwrap_valr) {
+            let value = result.map_err(|e| CliError::Jq(shorten(e.to_string())))?;
+            let mut bytes = Vec::new();
+            jaq_json::write::write(&mut bytes, &pp, 0, &value)?;
+            out.push(
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| CliError::Jq(format!("an output is not JSON: {e}")))?,
+            );
+        }
+        Ok(out)
+    }
+}
+
 fn bad_expression(code: &str, messages: &[String]) -> CliError {
     CliError::usage(format!(
         "--jq {code:?}: {}",

@@ -11,10 +11,10 @@ mod describe;
 mod error;
 mod jq;
 mod mcp;
+mod oncall;
 mod output;
 mod reference;
 mod request;
-mod schema;
 mod send;
 mod table;
 mod verbose;
@@ -28,6 +28,7 @@ use connect::{dry_run, sender};
 use error::{CliError, EXIT_OK};
 use output::{Mode, Printer};
 use request::{api_request, op_request};
+use send::Request;
 use table::table;
 use walk::walk_pages;
 
@@ -102,6 +103,7 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
             )?);
         }
         "mcp" => return mcp::run(matches, sub).await,
+        "oncall" => return oncall::run(matches, sub, &mut printer).await,
         "completions" => {
             let shell = match sub.get_one::<String>("shell").map(String::as_str) {
                 Some("zsh") => clap_complete::Shell::Zsh,
@@ -141,9 +143,9 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         let op = table()
             .operations
             .iter()
-            .find(|o| o.service == name && o.action == action)
+            .find(|o| o.service_command() == name && o.action == action)
             .ok_or_else(|| CliError::usage(format!("unknown command {name} {action}")))?;
-        if op.deprecated {
+        if op.deprecated() {
             match &op.replacement {
                 Some(r) => eprintln!("warning: `{name} {action}` is deprecated; use `{r}`"),
                 None => eprintln!("warning: `{name} {action}` is deprecated"),
@@ -152,21 +154,23 @@ async fn run(matches: &ArgMatches, mode: Mode) -> Result<(), CliError> {
         if args.get_flag(commands::EACH) {
             return bulk::run_each(op, matches, args, &mut printer).await;
         }
-        let request = op_request(op, args)?;
+        let request = Request::Operation(op_request(op, args)?);
         quiet = commands::is_quiet(args);
-        let (walk, limit) = if op.paginated {
+        let items = op.info.pagination.map(|p| p.items_field.to_owned());
+        let (walk, limit) = if items.is_some() {
             let limit = args.get_one::<u64>("limit").copied();
             (args.get_flag("all") || limit.is_some(), limit)
         } else {
             (false, None)
         };
-        (request, op.items.clone(), walk, limit)
+        (request, items, walk, limit)
     };
     if matches.get_flag("dry-run") {
         let sender = sender(matches, true).await?;
         return printer.text(&dry_run(&sender.0, &request)?);
     }
-    let (sender, _mock) = sender(matches, false).await?;
+    // An alert source's own `authorization` replaces the key: none needed.
+    let (sender, _mock) = sender(matches, request.carries_own_authorization()).await?;
     let mut request = request;
     reference::resolve(&sender, &mut request).await?;
     if walk {

@@ -212,12 +212,43 @@ impl Printer {
         Ok(())
     }
 
+    /// An answer the CLI computes itself rather than a response body
+    /// (`oncall`'s): on a terminal or with `--output table`, `rows` as a
+    /// table of `columns` (or `--fields`); with `ndjson`, `records` one a
+    /// line; else `whole` as JSON. `--jq` runs on what would be printed
+    /// as JSON (each record with `ndjson`, else `whole`).
+    pub fn answer(
+        &mut self,
+        whole: &Value,
+        records: &[Value],
+        rows: &[Value],
+        columns: &[&str],
+    ) -> Result<(), CliError> {
+        match self.mode {
+            Mode::Ndjson => records.iter().try_for_each(|r| self.record(r)),
+            Mode::Table | Mode::Auto if self.jq.is_none() => {
+                let columns = match &self.fields {
+                    Some(f) => f.clone(),
+                    None => columns.iter().map(|c| (*c).to_owned()).collect(),
+                };
+                self.write_table(&columns, rows)?;
+                self.out.flush()?;
+                Ok(())
+            }
+            _ => self.value(whole),
+        }
+    }
+
     fn table(&mut self, rows: &[Value]) -> Result<(), CliError> {
         let columns = match &self.fields {
             Some(f) => f.clone(),
             None if self.mode == Mode::Auto => identifying_columns(rows),
             None => default_columns(rows),
         };
+        self.write_table(&columns, rows)
+    }
+
+    fn write_table(&mut self, columns: &[String], rows: &[Value]) -> Result<(), CliError> {
         let cells: Vec<Vec<String>> = rows
             .iter()
             .map(|row| columns.iter().map(|c| cell(lookup(row, c))).collect())

@@ -24,7 +24,7 @@ pub(crate) fn reference_number(value: &str) -> Option<&str> {
 /// reference, before the call.
 pub(crate) async fn resolve(sender: &Sender, request: &mut Request) -> Result<(), CliError> {
     let mut resolved: Vec<(String, String)> = Vec::new();
-    for (name, value) in &mut request.query {
+    for (name, value) in request.query_mut() {
         if name != "incident_id" {
             continue;
         }
@@ -46,12 +46,12 @@ async fn show_id(sender: &Sender, number: &str) -> Result<String, CliError> {
     let op = incidentio::catalog::by_id(SHOW).ok_or_else(|| {
         CliError::usage(format!("this build has no {SHOW} to resolve INC-{number}"))
     })?;
-    let request = Request {
-        method: op.operation.method.to_owned(),
-        path: op.operation.path.replace("{id}", number),
-        query: Vec::new(),
-        body: None,
-    };
+    let mut arguments = serde_json::Map::new();
+    arguments.insert("id".to_owned(), number.into());
+    let request = Request::Operation(
+        op.request(&arguments)
+            .map_err(|e| CliError::usage(format!("INC-{number}: {e}")))?,
+    );
     let answer = sender.send(&request).await?.json()?;
     answer["incident"]["id"]
         .as_str()

@@ -8,18 +8,39 @@ use serde_json::value::RawValue;
 
 use crate::error::CliError;
 
-/// A request, resolved: method, path (already filled in), query pairs in
-/// order, and an optional JSON body.
+/// A request to send: an operation's, built and checked by the library
+/// from arguments, or `incidentio api`'s, sent as written.
 #[derive(Debug, Clone)]
-pub struct Request {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path, such as `/v2/incidents/01H…`.
-    pub path: String,
-    /// Query pairs, sent in this order.
-    pub query: Vec<(String, String)>,
-    /// The JSON body.
-    pub body: Option<Value>,
+pub enum Request {
+    /// An operation of the catalog.
+    Operation(incidentio::catalog::OperationRequest),
+    /// `incidentio api METHOD PATH`.
+    Raw {
+        /// The method.
+        method: incidentio::Method,
+        /// The path, such as `/v2/incidents`.
+        path: String,
+        /// Query pairs, sent in this order.
+        query: Vec<(String, String)>,
+        /// The JSON body.
+        body: Option<Value>,
+    },
+}
+
+impl Request {
+    /// The query pairs, to resolve references in (`INC-123`).
+    pub fn query_mut(&mut self) -> &mut Vec<(String, String)> {
+        match self {
+            Request::Operation(request) => &mut request.query,
+            Request::Raw { query, .. } => query,
+        }
+    }
+
+    /// Whether it carries its own `Authorization` (an alert source's
+    /// secret), so that no API key is needed.
+    pub fn carries_own_authorization(&self) -> bool {
+        matches!(self, Request::Operation(r) if r.carries_own_authorization())
+    }
 }
 
 /// A successful response.
@@ -44,25 +65,46 @@ impl Response {
 #[derive(Debug)]
 pub struct Sender {
     client: incidentio::Client,
+    /// Whether the client holds a real API key; without one (a dry run,
+    /// or a request carrying an alert source's own `Authorization`) only
+    /// requests that replace the key are sent.
+    has_key: bool,
 }
 
 impl Sender {
-    /// A sender through `client`.
-    pub fn new(client: incidentio::Client) -> Self {
-        Sender { client }
+    /// A sender through `client`; `has_key` says whether its key is real.
+    pub fn new(client: incidentio::Client, has_key: bool) -> Self {
+        Sender { client, has_key }
+    }
+
+    /// Refuses, before anything is sent, a request that would carry the
+    /// stand-in key.
+    fn check_key(&self, request: &Request) -> Result<(), CliError> {
+        if self.has_key || request.carries_own_authorization() {
+            return Ok(());
+        }
+        Err(crate::connect::no_key_error())
     }
 
     fn raw(&self, request: &Request) -> Result<incidentio::RawRequest<'_>, CliError> {
-        let method = incidentio::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| CliError::usage(format!("invalid HTTP method {}", request.method)))?;
-        let mut raw = self.client.request(method, &request.path);
-        for (name, value) in &request.query {
-            raw = raw.query(name.as_str(), value.as_str());
-        }
-        if let Some(body) = &request.body {
-            raw = raw.json(body);
-        }
-        Ok(raw)
+        Ok(match request {
+            Request::Operation(request) => request.to_raw(&self.client),
+            Request::Raw {
+                method,
+                path,
+                query,
+                body,
+            } => {
+                let mut raw = self.client.request(method.clone(), path);
+                for (name, value) in query {
+                    raw = raw.query(name.as_str(), value.as_str());
+                }
+                if let Some(body) = body {
+                    raw = raw.json(body);
+                }
+                raw
+            }
+        })
     }
 
     /// The library's client.
@@ -85,6 +127,7 @@ impl Sender {
         items: Option<String>,
         prefetch: bool,
     ) -> Result<incidentio::pagination::PageStream<'_, Box<RawValue>>, CliError> {
+        self.check_key(request)?;
         Ok(self
             .raw(request)?
             .paginate_as(items)
@@ -94,6 +137,7 @@ impl Sender {
 
     /// Sends `request`; a non-2xx status is an API error.
     pub async fn send(&self, request: &Request) -> Result<Response, CliError> {
+        self.check_key(request)?;
         let response = self.raw(request)?.send().await?;
         Ok(Response {
             body: response.into_body(),

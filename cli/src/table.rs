@@ -10,8 +10,6 @@ use std::sync::OnceLock;
 use incidentio::catalog::{self, OperationInfo, ParamStyle};
 use serde_json::Value;
 
-use crate::schema::simplify;
-
 /// The whole table: one entry per operation, and the services' one-line
 /// descriptions.
 #[derive(Debug)]
@@ -39,118 +37,65 @@ pub struct Alias {
     pub also_current: Vec<String>,
 }
 
-/// One operation, as a command.
+/// One operation, as a command: the catalog's entry and the names the
+/// command line gives it. Everything else about the operation is read from
+/// the catalog entry itself.
 #[derive(Debug)]
 pub struct Op {
     /// The catalog's entry.
     pub info: &'static OperationInfo,
-    /// The spec's operationId, such as `Incidents V2#List`.
-    pub id: String,
-    /// The service command, such as `incidents-v2`.
-    pub service: String,
     /// The action command, such as `list`.
     pub action: String,
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path template, such as `/v2/incidents/{id}`.
-    pub path: String,
-    /// The spec's summary.
-    pub summary: String,
-    /// The spec's description.
-    pub description: String,
-    /// Whether the spec marks it deprecated.
-    pub deprecated: bool,
-    /// The command to use instead, such as `catalog-v3 list-entries`.
+    /// A name the action was known by before (`ping#1`), still accepted.
+    pub old_action: Option<String>,
+    /// The command to use instead of a deprecated one, such as
+    /// `catalog-v3 list-entries`.
     pub replacement: Option<String>,
-    /// Path and query parameters.
-    pub params: Vec<Param>,
-    /// The JSON request body, if any.
-    pub body: Option<Body>,
-    /// Whether `--all` can walk its pages.
-    pub paginated: bool,
-    /// The page's items property, when paginated.
-    pub items: Option<String>,
 }
 
-/// One path or query parameter.
-#[derive(Debug)]
-pub struct Param {
-    /// The wire name, such as `status_category`.
-    pub name: String,
-    /// `path` or `query`.
-    pub location: String,
-    /// The JSON type of the value.
-    pub kind: String,
-    /// Whether it must be given.
-    pub required: bool,
-    /// The allowed values, if the spec lists them.
-    pub enum_values: Option<Vec<Value>>,
-    /// The spec's description.
-    pub description: String,
-    /// 0: a plain value; 1: a deepObject operator filter (`name[op]=v`);
-    /// 2: a filter keyed by an ID (`name[id][op]=v`).
-    pub deep: u8,
-    /// The catalog's parameter (its example is parsed only when asked).
-    pub info: &'static catalog::Parameter,
-}
-
-/// A JSON request body. Its schema and example are parsed from the catalog
-/// only when a command needs them (to check a body, or for `describe`), so
-/// start-up does not parse every operation's schema.
-#[derive(Debug)]
-pub struct Body {
-    /// Whether the spec requires one.
-    pub required: bool,
-    /// The body field the API de-duplicates a create on, if any: the CLI
-    /// generates one when it is missing.
-    pub replay_key: Option<&'static str>,
-    /// The catalog's body.
-    pub info: catalog::RequestBody,
-}
-
-impl Body {
-    /// The catalog's self-contained JSON Schema of the body.
-    pub fn json_schema(&self) -> Value {
-        self.info.schema()
+impl Op {
+    /// The service command, such as `incidents-v2`.
+    pub fn service_command(&self) -> &'static str {
+        self.info.feature
     }
 
-    /// The simplified schema (`type`, `enum`, `properties`, `required`,
-    /// `items`) the CLI validates against.
-    pub fn schema(&self) -> Value {
-        simplify(&self.json_schema())
+    /// The spec's operationId, such as `Incidents V2#List`.
+    pub fn id(&self) -> &'static str {
+        self.info.operation.id
     }
 
-    /// The spec's example body.
-    pub fn example(&self) -> Value {
-        self.info.example().unwrap_or(Value::Null)
+    /// Whether the spec marks it deprecated.
+    pub fn deprecated(&self) -> bool {
+        self.info.operation.deprecated
+    }
+
+    /// The page size a list gets on the command line when its spec
+    /// requires one and none is given: the largest the spec allows, as the
+    /// library's own walks choose.
+    pub fn default_page_size(&self) -> Option<u64> {
+        let pagination = self.info.pagination?;
+        let param = self.info.parameter(pagination.page_size_param)?;
+        param
+            .required
+            .then_some(pagination.max_page_size.unwrap_or(DEFAULT_PAGE_SIZE))
     }
 }
 
-impl Param {
-    /// The flag name, such as `status-category`.
-    pub fn flag(&self) -> String {
-        self.name.replace('_', "-")
-    }
+/// The page size of a list whose spec requires one but gives no maximum.
+const DEFAULT_PAGE_SIZE: u64 = 25;
 
-    /// The spec's example value (none for filters: it describes the
-    /// object).
-    pub fn example(&self) -> Value {
-        match (self.deep, self.info.example()) {
-            (0, Some(example)) => example,
-            _ => Value::Null,
-        }
-    }
+/// The flag of a parameter (`status-category`), before any `param-`
+/// prefix (see `commands::flag_name`).
+pub fn flag(param: &catalog::Parameter) -> String {
+    param.name.replace('_', "-")
+}
 
-    /// The enum values as strings.
-    pub fn enum_strings(&self) -> Vec<String> {
-        self.enum_values
-            .iter()
-            .flatten()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect()
+/// The spec's example value of a parameter (none for filters: it describes
+/// the object).
+pub fn param_example(param: &catalog::Parameter) -> Value {
+    match (param.style, param.example()) {
+        (ParamStyle::Plain, Some(example)) => example,
+        _ => Value::Null,
     }
 }
 
@@ -162,7 +107,20 @@ pub fn table() -> &'static Table {
 
 fn build() -> Table {
     let mut operations: Vec<Op> = catalog::operations().iter().map(op).collect();
-    operations.sort_by(|a, b| (&a.service, &a.action).cmp(&(&b.service, &b.action)));
+    name_shared_actions(&mut operations);
+    let replacements: Vec<Option<String>> = operations
+        .iter()
+        .map(|o| {
+            let id = o.info.replacement?;
+            let to = operations.iter().find(|r| r.id() == id)?;
+            Some(format!("{} {}", to.service_command(), to.action))
+        })
+        .collect();
+    for (op, replacement) in operations.iter_mut().zip(replacements) {
+        op.replacement = replacement;
+    }
+    operations
+        .sort_by(|a, b| (a.service_command(), &a.action).cmp(&(b.service_command(), &b.action)));
     let services = catalog::services()
         .iter()
         .map(|s| (s.feature.to_owned(), s.description.to_owned()))
@@ -187,7 +145,7 @@ pub fn aliases(services: &[catalog::Service], operations: &[Op]) -> Vec<Alias> {
     let current = |feature: &str| {
         operations
             .iter()
-            .any(|o| o.service == feature && !o.deprecated)
+            .any(|o| o.service_command() == feature && !o.deprecated())
     };
     let mut families: BTreeMap<&str, Vec<(u32, &str)>> = BTreeMap::new();
     for service in services {
@@ -227,7 +185,7 @@ pub fn aliases(services: &[catalog::Service], operations: &[Op]) -> Vec<Alias> {
 }
 
 /// Commands of the CLI's own, which no short name may shadow.
-pub const BUILTIN_COMMANDS: [&str; 4] = ["api", "describe", "completions", "whoami"];
+pub const BUILTIN_COMMANDS: [&str; 5] = ["api", "describe", "completions", "whoami", "oncall"];
 
 /// The versioned service command a name stands for: itself, or the
 /// service a short name runs.
@@ -239,12 +197,6 @@ pub fn canonical_service(name: &str) -> &str {
         .map_or(name, |a| a.service.as_str())
 }
 
-/// The command that runs the operation with id `id`, as `service action`.
-pub fn command_of(id: &str) -> Option<String> {
-    let info = catalog::by_id(id)?;
-    Some(format!("{} {}", info.feature, action_of(info.operation.id)))
-}
-
 /// The action command of an operation id: the part after the service, in
 /// kebab case (`Catalog V3#ListEntries` → `list-entries`).
 pub fn action_of(id: &str) -> String {
@@ -252,51 +204,41 @@ pub fn action_of(id: &str) -> String {
 }
 
 fn op(info: &'static OperationInfo) -> Op {
-    let operation = info.operation;
     Op {
         info,
-        id: operation.id.to_owned(),
-        service: info.feature.to_owned(),
-        action: action_of(operation.id),
-        method: operation.method.to_owned(),
-        path: operation.path.to_owned(),
-        summary: info.summary.to_owned(),
-        description: info.description.to_owned(),
-        deprecated: operation.deprecated,
-        replacement: info.replacement.and_then(command_of),
-        params: info
-            .parameters
-            .iter()
-            .map(|p| {
-                let deep = match p.style {
-                    ParamStyle::Plain => 0,
-                    ParamStyle::KeyedDeepObject => 2,
-                    _ => 1,
-                };
-                Param {
-                    name: p.name.to_owned(),
-                    location: p.location.as_str().to_owned(),
-                    kind: p.json_type.to_owned(),
-                    required: p.required,
-                    enum_values: (!p.enum_values.is_empty()).then(|| {
-                        p.enum_values
-                            .iter()
-                            .map(|v| Value::String((*v).to_owned()))
-                            .collect()
-                    }),
-                    description: p.description.to_owned(),
-                    deep,
-                    info: p,
-                }
-            })
-            .collect(),
-        body: info.body.map(|b| Body {
-            required: b.required,
-            replay_key: info.replay_key,
-            info: b,
-        }),
-        paginated: info.pagination.is_some(),
-        items: info.pagination.map(|p| p.items_field.to_owned()),
+        action: action_of(info.operation.id),
+        old_action: None,
+        replacement: None,
+    }
+}
+
+/// Operations of one service that the spec gives the same name
+/// (`Heartbeat V2#Ping` and `Heartbeat V2#Ping#1`) are told apart in
+/// words people can type: the one without a number keeps the name, the
+/// others add their method (`ping-get`), and their number when even that
+/// is taken. The name with `#` stays accepted.
+fn name_shared_actions(operations: &mut [Op]) {
+    let taken: Vec<(&'static str, String)> = operations
+        .iter()
+        .map(|o| (o.service_command(), o.action.clone()))
+        .collect();
+    for op in operations.iter_mut() {
+        let Some((base, number)) = op.action.split_once('#') else {
+            continue;
+        };
+        let (base, number) = (base.to_owned(), number.to_owned());
+        let is_taken = |name: &str| {
+            taken
+                .iter()
+                .any(|(s, a)| *s == op.service_command() && a == name)
+        };
+        let by_method = format!("{base}-{}", op.info.operation.method.to_ascii_lowercase());
+        let action = if is_taken(&by_method) {
+            format!("{by_method}-{number}")
+        } else {
+            by_method
+        };
+        op.old_action = Some(std::mem::replace(&mut op.action, action));
     }
 }
 

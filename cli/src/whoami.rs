@@ -6,24 +6,18 @@ use serde_json::Value;
 use crate::error::CliError;
 use crate::output::Printer;
 use crate::send::{Request, Sender};
-use crate::table::table;
 
 /// The operation that answers it.
 pub(crate) const IDENTITY: &str = "Utilities V1#Identity";
 
 /// The request, from the catalog (a build without that service has none).
 pub(crate) fn request() -> Result<Request, CliError> {
-    let op = table()
-        .operations
-        .iter()
-        .find(|o| o.id == IDENTITY)
+    let op = incidentio::catalog::by_id(IDENTITY)
         .ok_or_else(|| CliError::usage(format!("this build has no {IDENTITY}")))?;
-    Ok(Request {
-        method: op.method.clone(),
-        path: op.path.clone(),
-        query: Vec::new(),
-        body: None,
-    })
+    let request = op
+        .request(&serde_json::Map::new())
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Request::Operation(request))
 }
 
 /// Sends it and prints the identity: as text for a person, or the API's

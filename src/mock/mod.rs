@@ -53,9 +53,11 @@
 //! - A path no operation serves gets a 404 `not_found` envelope.
 //! - A body that is not JSON gets a 422 `validation_error` envelope.
 //! - The examples of list operations carry a `pagination_meta.after`
-//!   cursor; a request that sends `after` gets the last page instead (the
-//!   example with its lists emptied and no cursor), so
-//!   [`stream()`](crate::pagination) walks end.
+//!   cursor; a request that sends `after` (or, to an operation that
+//!   takes no `after`, sends that cursor back in another parameter, as
+//!   schedule entries take it in `entry_window_start`) gets the last page
+//!   instead (the example with
+//!   its lists emptied and no cursor), so page walks end.
 //!
 //! More specific routes win where templates overlap: a literal segment
 //! beats a `{param}` at the first position they differ, whatever order
@@ -89,6 +91,23 @@ use crate::path_template::Template;
 use route::{Route, RouteState};
 
 use crate::{Client, ClientBuilder, Error, Operation, RetryPolicy};
+
+/// The success body the mock serves by default for the generated method
+/// `method_name` (`incidents_v2_show`): the spec's example, as JSON.
+/// `None` for an operation unknown to this build or without a JSON
+/// example. What a test, a fixture or an agent can expect a call to look
+/// like, without starting a mock.
+///
+/// ```
+/// let incident = incidentio::mock::example_response("incidents_v2_show").expect("an example");
+/// assert!(incident["incident"]["id"].is_string());
+/// ```
+pub fn example_response(method_name: &str) -> Option<serde_json::Value> {
+    let op = crate::generated::MOCK_OPERATIONS
+        .iter()
+        .find(|op| op.method_name == method_name)?;
+    serde_json::from_str(op.example?).ok()
+}
 
 /// The API key [`MockApi::client`] authenticates with. The mock accepts any
 /// non-empty key; this one is obviously not a real one in logs.
@@ -262,6 +281,7 @@ impl MockApi {
             operation: None,
             status: StatusCode::OK,
             example: Some("{}"),
+            takes_after: true,
             state: Default::default(),
         });
         Routes::insert(&mut routes, Arc::clone(&route));
@@ -290,6 +310,7 @@ impl Routes {
                 operation: Operation::by_method_name(op.method_name),
                 status: StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK),
                 example: op.example,
+                takes_after: op.takes_after,
                 state: Default::default(),
             });
             Routes::insert(&mut routes, route);
@@ -371,7 +392,16 @@ impl Routes {
         };
         let not_json = !recorded.body.is_empty()
             && serde_json::from_slice::<serde::de::IgnoredAny>(&recorded.body).is_err();
-        let after = recorded.query_param("after").filter(|a| !a.is_empty());
+        // Only where `after` is not the cursor: elsewhere an ID filter
+        // may carry the same value as the example's cursor.
+        let later_page = recorded.query_param("after").is_some_and(|a| !a.is_empty())
+            || (!route.takes_after
+                && route
+                    .example
+                    .and_then(example_cursor)
+                    .is_some_and(|cursor| {
+                        recorded.query_pairs().iter().any(|(_, v)| *v == cursor)
+                    }));
 
         let mut state = route.lock();
         state.requests.push(recorded);
@@ -384,7 +414,7 @@ impl Routes {
                 ),
             ));
         }
-        to_httpmock(respond(&route, &mut state, after.is_some()))
+        to_httpmock(respond(&route, &mut state, later_page))
     }
 }
 
@@ -405,19 +435,37 @@ fn respond(route: &Route, state: &mut RouteState, later_page: bool) -> MockRespo
     }
 }
 
+/// The cursor a list example carries (`pagination_meta.after`), if any.
+fn example_cursor(example: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(example).ok()?;
+    let cursor = value.pointer("/pagination_meta/after")?.as_str()?;
+    (!cursor.is_empty()).then(|| cursor.to_owned())
+}
+
 /// For a list example (an object with `pagination_meta`), the last page:
-/// its arrays emptied and the cursor removed, so a pagination walk over
-/// the mock ends after the example page instead of following the
-/// example's cursor forever.
+/// its arrays emptied, those of an object it holds too (schedule entries
+/// come as `schedule_entries.final` and its siblings), and the cursor
+/// removed, so a pagination walk over the mock ends after the example
+/// page instead of following the example's cursor forever. A meta that
+/// held nothing but the cursor (schedule entries' again, whose fields are
+/// required) goes with it.
 fn last_page(example: &str) -> Option<Vec<u8>> {
     let mut value: serde_json::Value = serde_json::from_str(example).ok()?;
     let object = value.as_object_mut()?;
     let meta = object.get_mut("pagination_meta")?.as_object_mut()?;
     meta.remove("after");
     meta.remove("after_url");
+    if meta.is_empty() {
+        object.remove("pagination_meta");
+    }
     for field in object.values_mut() {
-        if let Some(items) = field.as_array_mut() {
-            items.clear();
+        match field {
+            serde_json::Value::Array(items) => items.clear(),
+            serde_json::Value::Object(inner) => inner
+                .values_mut()
+                .filter_map(serde_json::Value::as_array_mut)
+                .for_each(Vec::clear),
+            _ => {}
         }
     }
     serde_json::to_vec(&value).ok()

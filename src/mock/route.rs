@@ -24,6 +24,9 @@ pub(crate) struct Route {
     pub(crate) status: StatusCode,
     /// The spec's example body.
     pub(crate) example: Option<&'static str>,
+    /// Whether the operation takes its cursor in `after`; one that does
+    /// not (schedule entries) gets it back in another parameter.
+    pub(crate) takes_after: bool,
     pub(crate) state: Mutex<RouteState>,
 }
 

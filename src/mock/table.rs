@@ -15,13 +15,15 @@ pub(crate) struct MockOperation {
     pub(crate) status: u16,
     /// The spec's JSON example of the success body, when it gives one.
     pub(crate) example: Option<&'static str>,
+    /// Whether it takes an `after` query parameter (the usual cursor).
+    pub(crate) takes_after: bool,
 }
 
 /// Turns the `mock_operations! {…}` call build.rs appends to the generated
 /// client into `MOCK_OPERATIONS`, so the table is data the compiler checks
 /// rather than a second parse of the spec at run time.
 macro_rules! mock_operations {
-    ($($name:ident => ($method:literal, $path:literal, $status:literal, $example:expr)),* $(,)?) => {
+    ($($name:ident => ($method:literal, $path:literal, $status:literal, $example:expr, $takes_after:literal)),* $(,)?) => {
         /// Every operation of the spec with its example response (from
         /// build.rs), served by [`crate::mock::MockApi`].
         pub(crate) const MOCK_OPERATIONS: &[crate::mock::table::MockOperation] = &[$(
@@ -31,6 +33,7 @@ macro_rules! mock_operations {
                 path: $path,
                 status: $status,
                 example: $example,
+                takes_after: $takes_after,
             },
         )*];
     };

@@ -17,8 +17,8 @@ pub const DEFAULT_URL: &str = "https://api.incident.io/v1/openapiV3.json";
 /// The default time allowed for the whole download.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A spec larger than this is refused rather than read into memory
-/// (today's spec is about 4 MB).
+/// A spec larger than this is refused rather than read into memory: far
+/// above any spec the API has published, far below what would hurt.
 const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Where a spec comes from.

@@ -5,11 +5,16 @@
 
 mod call;
 mod http;
+mod schema;
+mod search;
 mod server;
 mod sessions;
 mod stdio;
 mod tools;
 pub mod toolsets;
+
+// The one tool not made from the catalog: `oncall`'s answer for agents.
+mod oncall;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,8 +25,10 @@ use rmcp::ServiceExt;
 use crate::connect::sender;
 use crate::error::CliError;
 
-/// The default bound on a result, in bytes of JSON.
-const DEFAULT_MAX_RESULT_BYTES: usize = 100_000;
+/// The default bound on a result, in bytes of JSON: about 20,000 tokens
+/// at four bytes a token, under the 25,000-token cap a widely used client
+/// puts on one tool result.
+const DEFAULT_MAX_RESULT_BYTES: usize = 80_000;
 
 /// How long an HTTP session may sit with nothing in flight before it
 /// expires, by default: longer than an agent thinks, or waits on its
@@ -51,7 +58,7 @@ pub fn command() -> Command {
     Command::new("mcp")
         .about("Serve every operation to AI agents over MCP (stdio, or HTTP with --http); read-only unless --allow-writes")
         .after_help(format!(
-            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{}",
+            "Toolsets (default: {}):\n{}\n\nsearch_operations, describe_operation and call_operation are always offered: with them an agent reaches every operation.\n\n{DRY_RUN_HELP}\n\n{}",
             toolsets::DEFAULT.join(","),
             toolsets.join("\n"),
             HTTP_HELP.replace("GRACE", &http::SHUTDOWN_GRACE.as_secs().to_string())
@@ -81,7 +88,7 @@ pub fn command() -> Command {
                 .long("max-result-bytes")
                 .value_name("N")
                 .value_parser(clap::value_parser!(usize))
-                .help("Cut list results above this size between items (default 100000)"),
+                .help("The largest result, in bytes of JSON (default 80000, about 20k tokens): a larger one is cut between items and says how to ask for less"),
         )
         .arg(
             Arg::new("http")
@@ -132,6 +139,11 @@ pub fn command() -> Command {
 }
 
 /// The HTTP transport's safety, for `--help`.
+const DRY_RUN_HELP: &str = "\
+Dry run (--dry-run): every call that would change data returns the request it would
+send (key masked) and sends nothing; reads are sent, so that an agent can find what
+it would change. Add --mock to send nothing at all.";
+
 const HTTP_HELP: &str = "\
 HTTP (--http ADDR):
   Binds to loopback only; a non-loopback ADDR is refused unless --http-allow-remote
@@ -244,7 +256,7 @@ fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliErro
             chosen.push(op);
         }
     }
-    chosen.retain(|op| allow_writes || tools::is_read(op));
+    chosen.retain(|op| allow_writes || op.is_read());
     let ids: BTreeSet<&str> = chosen.iter().map(|op| op.operation.id).collect();
     chosen
         .retain(|op| !(op.operation.deprecated && op.replacement.is_some_and(|r| ids.contains(r))));
@@ -253,6 +265,9 @@ fn offer(args: &ArgMatches, allow_writes: bool) -> Result<server::Offer, CliErro
     for op in chosen {
         list.push(tools::operation_tool(op));
         operations.insert(tools::tool_name(op), op);
+    }
+    if wanted.contains(oncall::TOOLSET) {
+        list.push(oncall::tool());
     }
     list.extend(tools::meta_tools(allow_writes));
     Ok(server::Offer {

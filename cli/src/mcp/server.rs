@@ -62,11 +62,15 @@ impl Server {
             tools::DESCRIBE => operation_arg(&args).map(tools::describe_json),
             tools::CALL => match operation_arg(&args) {
                 Ok(op) => {
-                    let arguments = match args.get("arguments") {
+                    let mut arguments = match args.get("arguments") {
                         None | Some(Value::Null) => Ok(Map::new()),
                         Some(Value::Object(map)) => Ok(map.clone()),
                         Some(_) => Err(argument_error("arguments", "must be an object")),
                     };
+                    // `jq` sits beside `operation` and `arguments`.
+                    if let (Ok(arguments), Some(jq)) = (&mut arguments, args.get(call::JQ_ARG)) {
+                        arguments.insert(call::JQ_ARG.to_owned(), jq.clone());
+                    }
                     match arguments {
                         Ok(arguments) => {
                             call::call(&self.client, op, arguments, &self.policy).await
@@ -76,6 +80,9 @@ impl Server {
                 }
                 Err(e) => Err(e),
             },
+            super::oncall::NAME if self.offer.tools.iter().any(|t| t.name == name) => {
+                super::oncall::call(&self.client, &args, &self.policy).await
+            }
             other => match self.offer.operations.get(other) {
                 Some(op) => call::call(&self.client, op, args, &self.policy).await,
                 None => Err(Failure::Refused(format!(
@@ -110,7 +117,7 @@ fn search(args: &Map<String, Value>) -> Result<Value, Failure> {
             .ok_or_else(|| argument_error("limit", "must be a whole number from 1 to 50"))?
             as usize,
     };
-    Ok(json!({"matches": tools::search(query, limit)}))
+    Ok(json!({"matches": super::search::search(query, limit)}))
 }
 
 fn operation_arg(args: &Map<String, Value>) -> Result<&'static OperationInfo, Failure> {

@@ -9,6 +9,17 @@
 //! request's `id` when one can be read, so the client's pending request is
 //! answered; and a line longer than [`MAX_LINE_BYTES`] is discarded
 //! without being held in memory, with an error saying so.
+//!
+//! Why not rmcp's own (`transport::async_rw`, checked at rmcp 3.11.0, the
+//! version pinned in Cargo.toml): it answers JSON of the wrong shape with
+//! an Invalid Request, as this does, but ignores a line that is not JSON
+//! at all, on purpose (modelcontextprotocol/rust-sdk#938: replying to
+//! garbage can start an error storm with a peer that echoes it), and
+//! discards an oversized line without a reply. A client that sent a
+//! truncated request then waits forever. This transport answers both,
+//! once per line, and never echoes the line back. On an rmcp upgrade,
+//! check #938 and `async_rw`'s parse-error branch again: if they answer a
+//! parse error, use `rmcp::transport::io::stdio()` and delete this file.
 
 use std::io;
 use std::sync::Arc;

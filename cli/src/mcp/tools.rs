@@ -2,10 +2,9 @@
 //! reach every operation (`search_operations`, `describe_operation`,
 //! `call_operation`), all made at run time from the library's catalog.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use incidentio::catalog::{self, OperationInfo};
+use incidentio::catalog::{self, OperationInfo, ParamStyle};
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
@@ -21,19 +20,14 @@ pub const CALL: &str = "call_operation";
 /// The longest tool name many clients accept.
 pub const MAX_NAME: usize = 64;
 
-/// The longest description a per-operation tool carries.
-const MAX_DESCRIPTION: usize = 1200;
+/// The longest description of an operation without a summary.
+const MAX_DESCRIPTION: usize = 200;
 
 /// The tool's name: the generated method's (`incidents_v2_list`), cut to
 /// [`MAX_NAME`].
 pub fn tool_name(op: &OperationInfo) -> &'static str {
     let name = op.operation.method_name;
     &name[..name.len().min(MAX_NAME)]
-}
-
-/// Whether the operation only reads.
-pub fn is_read(op: &OperationInfo) -> bool {
-    op.operation.method.eq_ignore_ascii_case("GET")
 }
 
 /// The tool of one operation.
@@ -43,11 +37,7 @@ pub fn operation_tool(op: &OperationInfo) -> Tool {
         description(op),
         as_object(call::input_schema(op)),
     );
-    tool.title = Some(if op.summary.is_empty() {
-        op.operation.id.to_owned()
-    } else {
-        op.summary.to_owned()
-    });
+    // No `title`: the description opens with the summary it would repeat.
     tool.annotations = Some(annotations(op));
     tool
 }
@@ -57,48 +47,50 @@ pub fn operation_tool(op: &OperationInfo) -> Tool {
 /// idempotency field idempotent.
 pub fn annotations(op: &OperationInfo) -> ToolAnnotations {
     let method = op.operation.method.to_ascii_uppercase();
-    let read = method == "GET";
+    let read = op.is_read();
     let destructive = matches!(method.as_str(), "DELETE" | "PUT" | "PATCH")
         || (method == "POST" && op.operation.path.contains("/actions/"));
-    let idempotent = matches!(method.as_str(), "GET" | "PUT" | "DELETE") || op.replay_key.is_some();
-    ToolAnnotations::with_title(if op.summary.is_empty() {
-        op.operation.id
+    let idempotent = matches!(method.as_str(), "GET" | "PUT" | "DELETE")
+        || op.operation.idempotency_key.is_some();
+    // The title is the tool's own `title` (MCP 2025-06-18 on); said once.
+    // The destructive and idempotent hints mean something only for a tool
+    // that writes, so a read leaves them out.
+    let hints = ToolAnnotations::new().read_only(read).open_world(true);
+    if read {
+        hints
     } else {
-        op.summary
-    })
-    .read_only(read)
-    .destructive(!read && destructive)
-    .idempotent(idempotent)
-    .open_world(true)
+        hints.destructive(destructive).idempotent(idempotent)
+    }
 }
 
-/// The summary, then the description up to [`MAX_DESCRIPTION`] characters
-/// cut at a paragraph (the filter syntax the list operations describe is
-/// in their first paragraphs), then what replaces a deprecated operation.
+/// What helps a model choose the tool, and no more: the summary, for an
+/// operation with filters one line on their syntax, and what replaces a
+/// deprecated operation. The whole description is in
+/// `describe_operation`.
 pub fn description(op: &OperationInfo) -> String {
     let mut out = op.summary.trim().to_owned();
-    let mut budget = MAX_DESCRIPTION.saturating_sub(out.len());
-    for paragraph in op.description.split("\n\n") {
-        let paragraph = paragraph.trim();
-        if paragraph.is_empty() {
-            continue;
-        }
-        if paragraph.len() + 2 > budget {
-            break;
-        }
-        budget -= paragraph.len() + 2;
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        out.push_str(paragraph);
+    if out.is_empty() {
+        out = super::schema::first_sentences(op.description, MAX_DESCRIPTION);
+    }
+    let filters: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.style != ParamStyle::Plain)
+        .map(|p| p.name)
+        .collect();
+    if !filters.is_empty() {
+        out.push_str(&format!(
+            "\nFilters ({}) take {{\"operator\": [values]}}.",
+            filters.join(", ")
+        ));
     }
     if op.operation.deprecated {
         out.push_str(&match op.replacement {
             Some(id) => format!(
-                "\n\nDeprecated: use {}.",
+                "\nDeprecated: use {}.",
                 catalog::by_id(id).map_or(id, |r| r.operation.method_name)
             ),
-            None => "\n\nDeprecated.".to_owned(),
+            None => "\nDeprecated.".to_owned(),
         });
     }
     out
@@ -127,7 +119,7 @@ pub fn meta_tools(allow_writes: bool) -> Vec<Tool> {
     );
     let mut describe = Tool::new(
         DESCRIBE,
-        "One incident.io API operation in full: its method, path, description and the JSON Schema of its arguments (path and query parameters, and `body`), as call_operation takes them.",
+        "One incident.io API operation in full: its method, path, description, the JSON Schema of its arguments (path, query and header parameters, and `body`) as call_operation takes them, and its response's shape and a trimmed example, to write `jq` or `fields` before the first call.",
         as_object(json!({
             "type": "object",
             "properties": {
@@ -155,6 +147,7 @@ pub fn meta_tools(allow_writes: bool) -> Vec<Tool> {
             "properties": {
                 "operation": {"type": "string", "description": "The operation's name, such as incidents_v2_show."},
                 "arguments": {"type": "object", "description": "Its arguments, as describe_operation lists them."},
+                "jq": call::jq_schema(),
             },
             "required": ["operation"],
             "additionalProperties": false,
@@ -181,142 +174,48 @@ pub fn describe_json(op: &OperationInfo) -> Value {
         "deprecated": op.operation.deprecated,
         "replacement": op.replacement.and_then(catalog::by_id).map(|r| r.operation.method_name),
         "paginated": op.pagination.is_some(),
-        "replay_key": op.replay_key,
+        "replay_key": op.operation.idempotency_key,
         "input_schema": call::input_schema(op),
         "body_example": op.body.and_then(|b| b.example()),
+        "response": {
+            "shape": op.response_shape(),
+            "items_field": op.pagination.map(|p| p.items_field),
+            "example": incidentio::mock::example_response(op.operation.method_name)
+                .map(|example| trimmed(&example, EXAMPLE_DEPTH)),
+        },
     })
 }
 
-/// Words a person uses for what the spec says otherwise.
-const SYNONYMS: &[(&str, &[&str])] = &[
-    ("declare", &["create"]),
-    ("raise", &["create"]),
-    ("open", &["create"]),
-    ("start", &["create"]),
-    ("new", &["create"]),
-    ("add", &["create"]),
-    ("get", &["show", "list"]),
-    ("fetch", &["show", "list"]),
-    ("find", &["list", "show"]),
-    ("read", &["show", "list"]),
-    ("remove", &["delete", "destroy"]),
-    ("delete", &["destroy"]),
-    ("change", &["update", "edit"]),
-    ("modify", &["update", "edit"]),
-    ("close", &["resolve", "update", "edit"]),
-    ("page", &["escalation", "escalations"]),
-    ("oncall", &["schedule", "schedules"]),
-    ("rota", &["schedule", "schedules"]),
-    ("me", &["identity"]),
-    ("whoami", &["identity"]),
-];
+/// How deep `describe_operation`'s response example goes.
+const EXAMPLE_DEPTH: usize = 6;
 
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "of", "for", "to", "in", "on", "my", "all", "and", "with",
-];
-
-/// The best matches of `query` among every operation (enabled or not,
-/// callable through `call_operation`), best first.
-pub fn search(query: &str, limit: usize) -> Vec<Value> {
-    let words: Vec<(String, f64)> = query
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .map(str::to_lowercase)
-        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
-        .flat_map(|word| {
-            let mut forms = vec![(stem(&word), 1.0)];
-            if let Some((_, also)) = SYNONYMS.iter().find(|(w, _)| *w == word) {
-                forms.extend(also.iter().map(|s| (stem(s), 0.8)));
-            }
-            if word == "on-call" {
-                forms.extend([("schedule".to_owned(), 0.8)]);
-            }
-            forms
-        })
-        .collect();
-    let mut scored: Vec<(f64, &OperationInfo)> = catalog::operations()
-        .iter()
-        .filter_map(|op| {
-            let name: Vec<String> = op.operation.method_name.split('_').map(stem).collect();
-            let summary = tokens(op.summary);
-            let description = tokens(op.description);
-            let mut score = 0.0;
-            let mut named = BTreeSet::new();
-            for (word, weight) in &words {
-                let mut best: f64 = 0.0;
-                if name.iter().any(|t| t == word) {
-                    best = best.max(3.0);
-                    named.insert(word.clone());
-                }
-                if summary.iter().any(|t| t == word) {
-                    best = best.max(2.0);
-                }
-                if description.iter().any(|t| t == word) {
-                    best = best.max(1.0);
-                }
-                score += best * weight;
-            }
-            if score == 0.0 {
-                return None;
-            }
-            // Of two names that match as well, the one with fewer other
-            // words (`incidents_v2_create` before `incident_roles_v2_create`).
-            let words_in_name = name
-                .iter()
-                .filter(|t| !(t.starts_with('v') && t[1..].bytes().all(|b| b.is_ascii_digit())))
-                .count()
-                .max(1);
-            score += 0.5 * named.len() as f64 / words_in_name as f64;
-            if op.operation.deprecated {
-                score *= 0.5;
-            }
-            // Of two versions of a service, the newer first.
-            let version = op
-                .feature
-                .rsplit_once("-v")
-                .and_then(|(_, v)| v.parse::<f64>().ok())
-                .unwrap_or(0.0);
-            Some((score + version * 0.01, op))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored
-        .into_iter()
-        .take(limit)
-        .map(|(_, op)| {
-            json!({
-                "operation": op.operation.method_name,
-                "method": op.operation.method,
-                "path": op.operation.path,
-                "summary": op.summary,
-                "deprecated": op.operation.deprecated,
-            })
-        })
-        .collect()
-}
-
-fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| stem(&w.to_lowercase()))
-        .collect()
-}
-
-/// A crude stem: plurals to singular, so "incidents" meets "incident".
-fn stem(word: &str) -> String {
-    let word = word.to_lowercase();
-    if let Some(base) = word.strip_suffix("ies")
-        && base.len() > 2
-    {
-        return format!("{base}y");
+/// An example cut to show its shape: each array to its first item, long
+/// strings to [`EXAMPLE_TEXT`] characters, objects past `depth` to `{}`.
+fn trimmed(value: &Value, depth: usize) -> Value {
+    match value {
+        Value::Object(map) if depth == 0 && !map.is_empty() => json!({}),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), trimmed(v, depth - 1)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .first()
+                .map(|first| trimmed(first, depth))
+                .into_iter()
+                .collect(),
+        ),
+        Value::String(text) if text.chars().count() > EXAMPLE_TEXT => Value::String(format!(
+            "{}…",
+            text.chars().take(EXAMPLE_TEXT).collect::<String>()
+        )),
+        other => other.clone(),
     }
-    if let Some(base) = word.strip_suffix('s')
-        && base.len() > 2
-        && !base.ends_with('s')
-    {
-        return base.to_owned();
-    }
-    word
 }
+
+/// The longest string of a trimmed example.
+const EXAMPLE_TEXT: usize = 80;
 
 /// A JSON object for rmcp's schema fields.
 pub fn as_object(value: Value) -> Arc<Map<String, Value>> {

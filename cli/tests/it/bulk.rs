@@ -268,7 +268,7 @@ fn lines_without_a_body_are_parameters_over_the_flags() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert_eq!(lines[0], "01FDAG4SAP5TYPT98WGR2N7W91");
-    assert!(lines[1].contains("no parameter `nope`"), "{}", lines[1]);
+    assert!(lines[1].contains("no argument `nope`"), "{}", lines[1]);
     // --each needs its input; --input alone is for --each here.
     assert_eq!(
         code(&run_with(

@@ -77,7 +77,7 @@ impl Session {
         }
     }
 
-    fn tools(&mut self) -> Vec<Value> {
+    pub fn tools(&mut self) -> Vec<Value> {
         let list = self.request("tools/list", json!({}));
         list["result"]["tools"].as_array().expect("tools").clone()
     }
@@ -147,7 +147,13 @@ fn listed(tools: &[Value]) -> Vec<String> {
         .iter()
         .map(|t| t["name"].as_str().expect("name").to_owned())
         .filter(|n| {
-            !["search_operations", "describe_operation", "call_operation"].contains(&n.as_str())
+            ![
+                "search_operations",
+                "describe_operation",
+                "call_operation",
+                "who_is_on_call",
+            ]
+            .contains(&n.as_str())
         })
         .collect();
     names.sort();

@@ -273,12 +273,12 @@ async fn undecodable_success_body_names_the_json_path() {
         .unwrap_err();
     match &error {
         Error::Decode {
-            operation,
+            method_name,
             path,
             message,
             ..
         } => {
-            assert_eq!(*operation, "severities_v1_list");
+            assert_eq!(*method_name, "severities_v1_list");
             assert_eq!(path, "severities[0].id");
             assert!(message.contains("invalid type"), "{message}");
         }

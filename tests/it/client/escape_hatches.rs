@@ -136,7 +136,7 @@ async fn a_raw_error_decodes_the_envelope() {
         error.field_errors()["severity_id"],
         ["A severity is required to open an incident"]
     );
-    assert_eq!(error.operation(), Some("request"));
+    assert_eq!(error.method_name(), Some("request"));
 }
 
 #[tokio::test]

@@ -80,7 +80,7 @@ async fn connection_reset_mid_body_is_a_transport_error_and_a_post_is_not_resent
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    assert_eq!(error.operation(), Some("severities_v1_list"));
+    assert_eq!(error.method_name(), Some("severities_v1_list"));
 
     // A POST whose response broke off had reached the server: retrying it
     // could create the severity twice.

@@ -160,6 +160,10 @@ async fn post_is_not_retried_on_503() {
         1,
         "a POST may have reached the server"
     );
+    assert!(
+        !error.is_retryable(),
+        "the loop did not resend it, and neither may the caller: {error}"
+    );
 }
 
 #[tokio::test]
@@ -180,6 +184,7 @@ async fn other_errors_are_not_retried() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(mock.calls_async().await, 1);
+    assert!(!error.is_retryable(), "{error}");
 }
 
 #[tokio::test]
@@ -361,6 +366,7 @@ async fn connection_failures_are_retried_for_get_only() {
 
     let error = client.severities_v1_list().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_retryable(), "a GET may be sent again: {error:?}");
     assert_eq!(
         accepted.load(Ordering::SeqCst),
         3,
@@ -375,4 +381,89 @@ async fn connection_failures_are_retried_for_get_only() {
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 4, "POST: one attempt only");
+    assert!(
+        !error.is_retryable(),
+        "the POST was written before the connection broke: {error:?}"
+    );
+}
+
+/// `Error::is_retryable` says what the retry loop did: for each status and
+/// request, the attempts the server saw (more than one: the loop resent
+/// it) agree with the verdict, and a create with its replay key is
+/// retryable where one without is not.
+#[tokio::test]
+async fn is_retryable_follows_the_retry_loop() {
+    let cases: [(u16, bool, bool); 6] = [
+        // (status, a POST create with its replay key?, retryable)
+        (503, false, false),
+        (502, true, true),
+        (429, false, true),
+        (404, false, false),
+        (422, true, false),
+        (500, true, false),
+    ];
+    for (code, keyed, expected) in cases {
+        let server = server().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST);
+                then.status(code)
+                    .header("content-type", "application/json")
+                    .header("retry-after", "0")
+                    .body(r#"{"type":"x","status":0,"errors":[]}"#);
+            })
+            .await;
+        let client = incidentio::Client::builder()
+            .api_key(KEY)
+            .base_url(server.base_url())
+            .retry_policy(fast_retries().max_retries(1))
+            .build()
+            .unwrap();
+        let request = client.request(incidentio::Method::POST, "/v2/incidents");
+        let body = if keyed {
+            serde_json::json!({"idempotency_key": "k-1", "visibility": "public"})
+        } else {
+            serde_json::json!({"visibility": "public"})
+        };
+        let error = request.json(&body).send().await.unwrap_err();
+        let case = format!("{code} keyed={keyed}");
+        assert_eq!(error.is_retryable(), expected, "{case}: {error}");
+        assert_eq!(
+            mock.calls_async().await,
+            if expected { 2 } else { 1 },
+            "{case}: the loop resends exactly what is retryable"
+        );
+    }
+    // A GET 503: retryable; a connection that could not be made at all,
+    // for a POST too (nothing was written).
+    let server = server().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(503);
+        })
+        .await;
+    let error = client(&server)
+        .severities_v1_list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = incidentio::Client::builder()
+        .api_key(KEY)
+        .base_url(&url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .heartbeat_v2_ping()
+        .alert_source_config_id("hb-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_retryable(), "never written: {error:?}");
 }

@@ -24,7 +24,7 @@ async fn a_slow_answer_times_out() {
         .unwrap();
     let error = client.severities_v1_list().send().await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
-    assert_eq!(error.operation(), Some("severities_v1_list"));
+    assert_eq!(error.method_name(), Some("severities_v1_list"));
     assert!(error.to_string().contains("timed out"), "{error}");
 }
 

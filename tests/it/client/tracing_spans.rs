@@ -62,7 +62,7 @@ async fn each_attempt_has_a_span_with_its_details() {
         spans
             .iter()
             .filter(|(name, fields)| {
-                name == "incidentio.request" && fields["operation"] == operation
+                name == "incidentio.request" && fields["operation_id"] == operation
             })
             .map(|(_, fields)| fields)
             .collect()
@@ -70,7 +70,7 @@ async fn each_attempt_has_a_span_with_its_details() {
     let requests = of("Severities V1#List");
     assert_eq!(requests.len(), 2, "one span per attempt: {spans:?}");
     for (index, fields) in requests.iter().enumerate() {
-        assert_eq!(fields["operation"], "Severities V1#List");
+        assert_eq!(fields["operation_id"], "Severities V1#List");
         assert_eq!(fields["method"], "GET");
         assert_eq!(fields["path"], "/v1/severities");
         assert_eq!(fields["attempt"], (index + 1).to_string());

@@ -59,7 +59,8 @@ pub fn one_request_per_call(base_url: &str) -> ClientBuilder {
 /// proptest's default configuration with XorShift as the random source,
 /// for every property in the tests: the cases need variety, not a
 /// cryptographic source, and the default ChaCha's generic code is
-/// instantiated unoptimized in proptest (13% of the `it` binary's samples).
+/// instantiated unoptimized in proptest, a large share of the `it`
+/// binary's time in a profile (benches/README.md, "Test-loop settings").
 pub fn config() -> Config {
     Config {
         rng_algorithm: RngAlgorithm::XorShift,

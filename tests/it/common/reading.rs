@@ -11,7 +11,7 @@ use serde_json::Value;
 /// What one operation takes, as this reading sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Takes {
-    /// `(name, location, required, enum values)` of each path and query
+    /// `(name, location, required, enum values)` of each path, query and header
     /// parameter, sorted.
     pub params: Vec<(String, String, bool, Vec<String>)>,
     /// The body's top-level required fields, sorted; `None` without a JSON
@@ -32,7 +32,7 @@ pub fn read(spec: &Value) -> BTreeMap<String, Takes> {
                 for param in list.as_array().into_iter().flatten() {
                     let param = follow(spec, param);
                     let location = param["in"].as_str().unwrap_or_default();
-                    if location != "path" && location != "query" {
+                    if !matches!(location, "path" | "query" | "header") {
                         continue;
                     }
                     let schema = follow(spec, &param["schema"]);

@@ -1,6 +1,7 @@
 //! The generated client against the spec it was generated from: every
 //! operation, every example, the service features.
 
+mod arguments;
 mod catalog;
 mod examples;
 mod features_in_sync;

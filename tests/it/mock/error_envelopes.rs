@@ -86,7 +86,7 @@ async fn missing_or_malformed_authorization_gets_the_401_envelope() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
-    assert_eq!(error.operation(), Some("heartbeat_v2_ping"));
+    assert_eq!(error.method_name(), Some("heartbeat_v2_ping"));
     assert_eq!(first_code(&error), "invalid_authorization_material");
     assert!(!error.to_string().contains(MOCK_API_KEY));
 }

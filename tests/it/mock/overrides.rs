@@ -78,7 +78,7 @@ async fn an_error_override_decodes_into_the_clients_error() {
         error.field_errors()["severity_id"],
         vec!["A severity is required".to_owned()]
     );
-    assert_eq!(error.operation(), Some("incidents_v2_show"));
+    assert_eq!(error.method_name(), Some("incidents_v2_show"));
     assert_eq!(show.calls(), 1, "a 422 is not retried");
 
     show.respond_error(StatusCode::NOT_FOUND, ErrorBody::not_found());

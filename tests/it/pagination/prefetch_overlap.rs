@@ -4,11 +4,9 @@
 //!
 //! The assertions are about order, not speed: with prefetch, the server
 //! receives the request for page k+1 before the consumer finishes its work
-//! on page k; without it, only after. (The wall times, 5 pages of 80 ms
-//! server time and 120 ms of work each, are printed for information: about
-//! 0.7 s with prefetch, 1 s without. The work is long next to a request's
-//! trip over loopback, a few milliseconds, so the order holds on a loaded
-//! machine.)
+//! on page k; without it, only after. (The wall times are printed for
+//! information only. Each page's work is long next to a request's trip
+//! over loopback, so the order holds on a loaded machine.)
 
 use crate::common::spec;
 

@@ -139,9 +139,12 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error() {
     assert_eq!(results[0].as_ref().expect("first").id, "a");
     assert_eq!(results[1].as_ref().expect("second").id, "b");
     match &results[2] {
-        Err(incidentio::Error::RepeatedCursor { cursor, operation }) => {
+        Err(incidentio::Error::RepeatedCursor {
+            cursor,
+            method_name,
+        }) => {
             assert_eq!(cursor, "c1");
-            assert_eq!(*operation, "incidents_v2_list");
+            assert_eq!(*method_name, "incidents_v2_list");
         }
         other => panic!("expected a repeated-cursor error, got {other:?}"),
     }

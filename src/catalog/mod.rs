@@ -28,22 +28,34 @@
 //! let body = create.body.as_ref().expect("a create takes a body");
 //! assert_eq!(body.schema()["type"], "object");
 //! assert_eq!(create.operation.idempotency_key, Some("idempotency_key"));
+//!
+//! // Arguments to a request, checked before anything is sent.
+//! let request = create
+//!     .request(serde_json::json!({"body": {"name": "DB slow", "visibility": "public"}}).as_object().unwrap())
+//!     .expect("valid arguments");
+//! assert_eq!(request.generated_key.as_ref().map(|k| k.field), Some("idempotency_key"));
+//! let refused = create.request(serde_json::json!({"body": {"visibility": "sideways"}}).as_object().unwrap());
+//! assert_eq!(refused.unwrap_err().argument, "body.visibility");
 //! # }
 //! ```
+
+mod arguments;
+mod body_schema;
+
+pub use arguments::{ArgumentError, GeneratedKey, OperationRequest};
 
 use serde_json::{Map, Value, json};
 
 use crate::Operation;
 
-/// The catalog: operations and services. Reach it through [`operations`]
-/// and [`services`].
+/// The catalog as the build writes it: operations and services. Reached
+/// through [`operations`] and [`services`].
 #[derive(Debug)]
-#[non_exhaustive]
-pub struct Catalog {
+pub(crate) struct Catalog {
     /// Every operation, in the order of [`crate::OPERATIONS`].
-    pub operations: &'static [OperationInfo],
+    pub(crate) operations: &'static [OperationInfo],
     /// Every service (API tag) with operations.
-    pub services: &'static [Service],
+    pub(crate) services: &'static [Service],
 }
 
 /// Every operation of the spec this crate was built from, sorted by method
@@ -112,7 +124,7 @@ pub struct OperationInfo {
     pub summary: &'static str,
     /// The spec's description (Markdown), the filter syntax included.
     pub description: &'static str,
-    /// Path and query parameters, path-level ones included.
+    /// Path, query and header parameters, path-level ones included.
     pub parameters: &'static [Parameter],
     /// The JSON request body, if it takes one.
     pub body: Option<RequestBody>,
@@ -123,12 +135,57 @@ pub struct OperationInfo {
     pub pagination: Option<Pagination>,
     /// For a deprecated operation, the id of the one that replaces it.
     pub replacement: Option<&'static str>,
-    /// The body field the API de-duplicates this create on (the same as
-    /// `operation.idempotency_key`).
-    pub replay_key: Option<&'static str>,
+    /// The success response's shape as JSON text; parsed by
+    /// [`OperationInfo::response_shape`].
+    pub response_shape_json: Option<&'static str>,
 }
 
 impl OperationInfo {
+    /// Builds this operation's request from a JSON object of arguments,
+    /// checked before anything is sent: the parameters by name (path,
+    /// query and header alike), a deepObject filter as an operator map
+    /// (`{"one_of": ["live"]}`), the body under [`BODY_PROPERTY`]. A
+    /// missing, unknown, mistyped or out-of-enum argument, or a body its
+    /// schema refuses, is an [`ArgumentError`] naming the argument
+    /// (`body.severity_id`). A create the API de-duplicates gets its key
+    /// generated when the body lacks it, and the result says so
+    /// ([`OperationRequest::generated_key`]). The command line, its
+    /// `--each` lines and its MCP server all build their requests here, so
+    /// the same arguments make the same request whichever way they came.
+    ///
+    /// ```no_run
+    /// # async fn run(client: incidentio::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use incidentio::catalog;
+    /// use serde_json::json;
+    ///
+    /// let list = catalog::by_id("Incidents V2#List").expect("in the spec");
+    /// let arguments = json!({"page_size": 25, "status_category": {"one_of": ["live", "learning"]}});
+    /// let request = list.request(arguments.as_object().expect("an object"))?;
+    /// let page: serde_json::Value = request.to_raw(&client).send().await?.json()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn request(
+        &'static self,
+        arguments: &Map<String, Value>,
+    ) -> Result<OperationRequest, ArgumentError> {
+        arguments::build(self, arguments)
+    }
+
+    /// Whether calling it only reads: the one rule every front end uses to
+    /// tell reads from writes (a read-only MCP server, say).
+    pub fn is_read(&self) -> bool {
+        self.operation.is_read()
+    }
+
+    /// The shape of the JSON success response, for choosing fields before
+    /// the first call: each property by name, an array as a list of its
+    /// item's shape, a leaf as its type (`"string (date-time)"`,
+    /// `"enum: a|b"`), objects a few levels down as `"object"`. `None`
+    /// when the response has no JSON body.
+    pub fn response_shape(&self) -> Option<Value> {
+        self.response_shape_json.map(parse_embedded)
+    }
+
     /// The parameter called `name`.
     pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
         self.parameters.iter().find(|p| p.name == name)
@@ -190,14 +247,19 @@ pub enum Location {
     Path,
     /// In the query string.
     Query,
+    /// In a header, such as an alert source's own `authorization` secret,
+    /// which replaces the API key on that request. Its value may be a
+    /// secret: it is never shown.
+    Header,
 }
 
 impl Location {
-    /// `path` or `query`, as the spec writes it.
+    /// `path`, `query` or `header`, as the spec writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Location::Path => "path",
             Location::Query => "query",
+            Location::Header => "header",
         }
     }
 }
@@ -215,13 +277,13 @@ pub enum ParamStyle {
     KeyedDeepObject,
 }
 
-/// One path or query parameter.
+/// One path, query or header parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Parameter {
     /// The wire name, such as `status_category`.
     pub name: &'static str,
-    /// Path or query.
+    /// Path, query or header.
     pub location: Location,
     /// The JSON type of the value (`string` when the spec says none).
     pub json_type: &'static str,
@@ -236,21 +298,35 @@ pub struct Parameter {
     pub style: ParamStyle,
     /// The spec's description (for filters, the operators accepted).
     pub description: &'static str,
-    /// The spec's example, as JSON text.
-    pub example: Option<&'static str>,
-    /// The parameter's schema as JSON text; see [`Parameter::schema`].
-    pub schema: &'static str,
+    /// The spec's example as JSON text; parsed by [`Parameter::example`].
+    pub example_json: Option<&'static str>,
+    /// The parameter's schema as JSON text; parsed by [`Parameter::schema`].
+    pub schema_json: &'static str,
 }
 
 impl Parameter {
     /// The parameter's schema, self-contained.
     pub fn schema(&self) -> Value {
-        parse_embedded(self.schema)
+        parse_embedded(self.schema_json)
     }
 
     /// The spec's example as JSON.
     pub fn example(&self) -> Option<Value> {
-        self.example.map(parse_embedded)
+        self.example_json.map(parse_embedded)
+    }
+
+    /// The JSON type of an array parameter's items (`string` when the
+    /// spec says none); the parameter's own type otherwise.
+    pub fn item_type(&self) -> &'static str {
+        if self.json_type != "array" {
+            return self.json_type;
+        }
+        match self.schema()["items"]["type"].as_str() {
+            Some("integer") => "integer",
+            Some("number") => "number",
+            Some("boolean") => "boolean",
+            _ => "string",
+        }
     }
 }
 
@@ -263,22 +339,32 @@ pub struct RequestBody {
     /// The generated type of the body (in [`crate::types`]), when the spec
     /// names a component.
     pub type_name: Option<&'static str>,
-    /// The schema as JSON text; see [`RequestBody::schema`].
-    pub schema: &'static str,
-    /// The spec's example body as JSON text.
-    pub example: Option<&'static str>,
+    /// The schema as JSON text; parsed by [`RequestBody::schema`].
+    pub schema_json: &'static str,
+    /// The spec's example body as JSON text; parsed by
+    /// [`RequestBody::example`].
+    pub example_json: Option<&'static str>,
 }
 
 impl RequestBody {
     /// The body's JSON Schema, self-contained: every `$ref` of the spec
     /// resolved, recursive types under `$defs`.
     pub fn schema(&self) -> Value {
-        parse_embedded(self.schema)
+        parse_embedded(self.schema_json)
+    }
+
+    /// The compact view of the schema a body is checked against by
+    /// [`OperationInfo::request`]: `type`, `enum`, `properties`,
+    /// `required`, `items` (and `additional` where other properties are
+    /// allowed), `allOf` merged, a few levels deep. Smaller than
+    /// [`RequestBody::schema`], for showing a person what to fill in.
+    pub fn compact_schema(&self) -> Value {
+        body_schema::compact(&self.schema())
     }
 
     /// The spec's example body.
     pub fn example(&self) -> Option<Value> {
-        self.example.map(parse_embedded)
+        self.example_json.map(parse_embedded)
     }
 }
 
