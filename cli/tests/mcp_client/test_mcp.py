@@ -34,6 +34,9 @@ logging.getLogger("asyncio").setLevel(logging.ERROR)
 
 BIN = os.environ.get("INCIDENTIO_BIN", "target/debug/incidentio")
 META = {"search_operations", "describe_operation", "call_operation"}
+# Tools of the server's own that are not operations (offered with a
+# toolset: who_is_on_call with schedules).
+OWN = {"who_is_on_call"}
 # A test's whole budget: a hung server fails the test instead of the run.
 TIMEOUT = 60
 
@@ -70,7 +73,7 @@ def toolsets():
 
 
 def names(tools):
-    return sorted(t.name for t in tools if t.name not in META)
+    return sorted(t.name for t in tools if t.name not in META | OWN)
 
 
 @contextlib.asynccontextmanager
