@@ -41,6 +41,14 @@ use crate::error::CliError;
 /// The environment variable a token may come from.
 pub const TOKEN_ENV: &str = "INCIDENTIO_MCP_TOKEN";
 
+/// The shortest token a remote bind accepts: 32 random hex characters
+/// carry 128 bits, beyond guessing over a network.
+const MIN_REMOTE_TOKEN_LEN: usize = 32;
+
+/// The fewest different characters a remote bind's token may have, so
+/// that `aaaa…` or `12341234…` is refused whatever its length.
+const MIN_REMOTE_TOKEN_DISTINCT: usize = 10;
+
 /// The path served.
 pub const PATH: &str = "/mcp";
 
@@ -84,6 +92,19 @@ impl Token {
             )));
         }
         Ok(Some(Token(token.as_bytes().into())))
+    }
+
+    /// Refuses a token too short, or of too few different characters, to
+    /// resist guessing by anyone who can reach a remote bind; the error
+    /// says how to make a good one, never what the token is.
+    fn strong_enough_for_a_remote_bind(&self) -> Result<(), CliError> {
+        let distinct: std::collections::BTreeSet<u8> = self.0.iter().copied().collect();
+        if self.0.len() >= MIN_REMOTE_TOKEN_LEN && distinct.len() >= MIN_REMOTE_TOKEN_DISTINCT {
+            return Ok(());
+        }
+        Err(CliError::usage(format!(
+            "--http-allow-remote: the token is too weak for a server others can reach: it needs at least {MIN_REMOTE_TOKEN_LEN} characters, {MIN_REMOTE_TOKEN_DISTINCT} of them different; make one with `openssl rand -hex 32`"
+        )))
     }
 
     /// Whether `header` is `Bearer <this token>`, in time independent of
@@ -377,11 +398,12 @@ pub async fn serve(server: Server, options: Options) -> Result<(), CliError> {
                 "--http {addr}: not a loopback address; the server would be reachable from other machines. Use 127.0.0.1:PORT, or add --http-allow-remote (with a token) if you mean it"
             )));
         }
-        if token.is_none() {
+        let Some(token) = &token else {
             return Err(CliError::usage(format!(
                 "--http {addr} --http-allow-remote: a remote bind needs a token (--http-token-file PATH or {TOKEN_ENV})"
             )));
-        }
+        };
+        token.strong_enough_for_a_remote_bind()?;
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -102,7 +102,7 @@ pub fn command() -> Command {
                 .long("http-allow-remote")
                 .action(ArgAction::SetTrue)
                 .requires("http")
-                .help("Allow --http to bind a non-loopback address (needs a token)"),
+                .help("Allow --http to bind a non-loopback address (needs a strong token; plain HTTP: put a TLS-terminating proxy in front)"),
         )
         .arg(
             Arg::new("http-allow-host")
@@ -147,7 +147,9 @@ it would change. Add --mock to send nothing at all.";
 const HTTP_HELP: &str = "\
 HTTP (--http ADDR):
   Binds to loopback only; a non-loopback ADDR is refused unless --http-allow-remote
-  is given, and then a token is required. Requests whose Host is not a loopback name
+  is given, and then a token of at least 32 characters is required (`openssl rand
+  -hex 32` makes one). The server speaks plain HTTP: a remote bind belongs behind a
+  TLS-terminating proxy, or the token crosses the network in clear. Requests whose Host is not a loopback name
   (localhost, 127.0.0.1, ::1), the bound address or a --http-allow-host NAME, or whose
   Origin is not one of those, get 403 (DNS rebinding). With a token (the first line of
   --http-token-file PATH, or INCIDENTIO_MCP_TOKEN; never on the command line, where `ps`

@@ -379,6 +379,17 @@ fn a_non_loopback_address_is_refused_unless_asked_and_then_needs_a_token() {
         ),
         (&["mcp", "--http", "not-an-address"][..], None, "IP:PORT"),
         (&["mcp", "--http-allow-remote"][..], None, "--http <ADDR>"),
+        // A token anyone could guess, however long.
+        (
+            &["mcp", "--http", "0.0.0.0:0", "--http-allow-remote"][..],
+            Some("short"),
+            "openssl rand",
+        ),
+        (
+            &["mcp", "--http", "0.0.0.0:0", "--http-allow-remote"][..],
+            Some("abababababababababababababababababababab"),
+            "too weak",
+        ),
     ] {
         let mut cmd = crate::common::incidentio(&["--mock"], None);
         cmd.args(args)
