@@ -128,3 +128,31 @@ fn a_missing_path_is_reported() {
     assert_eq!(missing, ["DOC.md:1: src/gone.rs"]);
     assert_eq!(checked, 3);
 }
+
+/// The README a newcomer opens: at most 250 lines, and within its first 60
+/// one code block holding the two set-up commands, each on its own line.
+#[test]
+fn the_readme_opens_with_its_set_up_commands_and_stays_short() {
+    let text = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= 250, "README.md has {} lines", lines.len());
+    let head = &lines[..lines.len().min(60)];
+    let open = head
+        .iter()
+        .position(|l| l.trim_start().starts_with("```sh"))
+        .expect("a shell block in the first 60 lines");
+    let block: Vec<&str> = head[open + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .copied()
+        .collect();
+    for command in [
+        "cargo run --example quickstart",
+        "cargo test --workspace --all-features",
+    ] {
+        assert!(
+            block.iter().any(|l| l.trim_start().starts_with(command)),
+            "`{command}` is not a line of the first block: {block:?}"
+        );
+    }
+}
