@@ -70,6 +70,7 @@
 mod response;
 mod route;
 pub(crate) mod table;
+mod typed;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -84,6 +85,8 @@ pub use http::StatusCode;
 pub use response::{ErrorBody, MockResponse};
 pub use route::{MockRequest, MockRoute};
 pub(crate) use table::mock_operations;
+pub(crate) use typed::mock_handles;
+pub use typed::{MockReply, TypedRoute};
 
 use crate::path_template::Template;
 use route::{Route, RouteState};

@@ -3,3 +3,4 @@
 mod error_envelopes;
 mod examples;
 mod overrides;
+mod typed_handles;
