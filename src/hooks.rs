@@ -247,8 +247,10 @@ impl ClientState {
                 url.template = call.template,
                 url.full = otel.url_full.as_str(),
                 server.address = otel.server_address.as_str(),
-                server.port = otel.server_port,
-                http.request.resend_count = (attempt > 1).then_some(attempt - 1),
+                // Integers as i64: tracing-opentelemetry exports a u64
+                // field as a string attribute, an i64 as an integer.
+                server.port = otel.server_port.map(i64::from),
+                http.request.resend_count = (attempt > 1).then(|| i64::from(attempt - 1)),
                 http.response.status_code = Empty,
                 network.protocol.version = Empty,
                 "error.type" = Empty,
@@ -296,7 +298,7 @@ impl ClientState {
                 (Some(wait), Some(spare)) => {
                     span.in_scope(|| {
                         tracing::debug!(
-                            wait_ms = wait.as_millis() as u64,
+                            wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX),
                             "retrying after a retryable failure"
                         );
                     });
@@ -512,7 +514,7 @@ async fn attempt_once(
         }
     };
     let status = response.status();
-    span.record("http.response.status_code", status.as_u16());
+    span.record("http.response.status_code", i64::from(status.as_u16()));
     span.record(
         "network.protocol.version",
         protocol_version(response.version()),
@@ -573,8 +575,9 @@ async fn attempt_once(
     }
     let server_wait = requested_wait(&headers, &peek);
     tracing::debug!(
-        status = status.as_u16(),
-        retry_after_ms = server_wait.map(|wait| wait.as_millis() as u64),
+        status = i64::from(status.as_u16()),
+        retry_after_ms =
+            server_wait.map(|wait| i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
         "error response"
     );
 
