@@ -201,7 +201,7 @@ impl ClientState {
     /// replaced by `REDACTED`: a query may carry a token),
     /// `server.address`, `server.port`, `http.request.resend_count` (absent
     /// on the first attempt, then 1, 2, …), `http.response.status_code`,
-    /// `network.protocol.version`, and on a failed attempt `error.type`
+    /// and on a failed attempt `error.type`
     /// (the status, such as `503`, or `timeout`, `transport`,
     /// `body_too_large`) with `otel.status_code` = `ERROR`. Two fields are
     /// this crate's own: `operation_id` (the spec's id, `Incidents V2#Show`)
@@ -252,7 +252,6 @@ impl ClientState {
                 server.port = otel.server_port.map(i64::from),
                 http.request.resend_count = (attempt > 1).then(|| i64::from(attempt - 1)),
                 http.response.status_code = Empty,
-                network.protocol.version = Empty,
                 "error.type" = Empty,
                 request_id = Empty,
             );
@@ -452,17 +451,6 @@ fn redacted_url(url: &reqwest::Url) -> String {
     url.into()
 }
 
-/// `network.protocol.version` as OpenTelemetry writes it.
-fn protocol_version(version: reqwest::Version) -> &'static str {
-    match version {
-        reqwest::Version::HTTP_09 => "0.9",
-        reqwest::Version::HTTP_10 => "1.0",
-        reqwest::Version::HTTP_2 => "2",
-        reqwest::Version::HTTP_3 => "3",
-        _ => "1.1",
-    }
-}
-
 /// `error.type` for an attempt that got no response (or lost its body):
 /// the kind of [`crate::Error`] it becomes, `timeout` or `transport`.
 fn transport_error_type(error: &reqwest::Error) -> &'static str {
@@ -515,10 +503,6 @@ async fn attempt_once(
     };
     let status = response.status();
     span.record("http.response.status_code", i64::from(status.as_u16()));
-    span.record(
-        "network.protocol.version",
-        protocol_version(response.version()),
-    );
     if status.is_client_error() || status.is_server_error() {
         record_failure(span, status.as_str());
     }

@@ -98,7 +98,6 @@ async fn a_success_has_the_http_client_fields() {
         format!("{}/v1/severities/sev-1", server.base_url())
     );
     assert_eq!(fields["http.response.status_code"], "200");
-    assert_eq!(fields["network.protocol.version"], "1.1");
     assert_eq!(fields["request_id"], "req-200");
     for absent in [
         "http.request.resend_count",
