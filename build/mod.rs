@@ -297,6 +297,7 @@ pub const PIPELINE: &[(&str, Input)] = &[
     ("paginate_list_operations", Input::SyntaxTree),
     // Text written from the spec answers and the passes' results.
     ("operation_catalog", Input::Text),
+    ("mock_typed_handles", Input::Text),
 ];
 
 /// Runs the whole pipeline on a parsed spec with the given options, step by
@@ -334,6 +335,7 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
         line("mock_operation_table", spec::operation_refs(&spec).len());
         appended.push_str(&mock);
     }
+    let mock_bodies = options.mock.then(|| emit::mock::body_types(&spec));
     let ops = spec_operations(&spec);
     let lists = spec::pagination::list_operations(&spec);
     let catalog = options
@@ -407,6 +409,10 @@ pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, Co
     if let Some(catalog) = &catalog {
         appended.push_str(&emit::catalog::render(catalog, &success_types));
         line("operation_catalog", catalog.entries.len());
+    }
+    if let Some(bodies) = &mock_bodies {
+        appended.push_str(&emit::mock::typed_handles(&success_types, bodies));
+        line("mock_typed_handles", success_types.len());
     }
     check_pipeline_order(&report)?;
 

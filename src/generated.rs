@@ -18,8 +18,9 @@
 use crate::webhooks::{audit_log_entries, webhook_events};
 
 // With the `mock` feature it ends with a call listing every operation and
-// its example response, for the in-process mock server.
+// its example response, for the in-process mock server, and one listing
+// every operation's success and body types, for its typed handles.
 #[cfg(feature = "mock")]
-use crate::mock::mock_operations;
+use crate::mock::{mock_handles, mock_operations};
 
 include!(concat!(env!("OUT_DIR"), "/incidentio.rs"));

@@ -10,6 +10,7 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use tracing::Instrument;
+use tracing::field::Empty;
 
 use crate::error::{ErrorPeek, RequestedWait, requested_wait};
 use crate::pacing::Pacer;
@@ -155,8 +156,10 @@ pub(crate) struct Call<'a> {
     pub(crate) method_name: &'static str,
     /// The span's `operation_id`: the spec's id, or `raw GET /v2/…`.
     pub(crate) operation_id: &'a str,
-    /// The span's `path`: the path template (or the raw path).
-    pub(crate) path: &'a str,
+    /// The span's `url.template`, such as `/v2/incidents/{id}`: `None` for
+    /// a raw request to a path no operation has (a raw path is not a
+    /// low-cardinality name for a span).
+    pub(crate) template: Option<&'a str>,
     /// The request body's field that the API de-duplicates on, when the
     /// operation has one (see [`crate::Operation::idempotency_key`]).
     pub(crate) idempotency_key: Option<&'static str>,
@@ -165,8 +168,8 @@ pub(crate) struct Call<'a> {
 impl ClientHooks<ClientState> for crate::Client {
     /// Sends the request, pacing each attempt and retrying per the client's
     /// [`RetryPolicy`]. Each attempt runs in an `incidentio.request` span
-    /// carrying the operation id (`operation_id`), method, path template, attempt number,
-    /// status and request id (never headers, so never the key).
+    /// named and described in OpenTelemetry's HTTP client conventions (see
+    /// [`ClientState::send`]).
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -177,7 +180,7 @@ impl ClientHooks<ClientState> for crate::Client {
         let call = Call {
             method_name,
             operation_id: operation.map_or(method_name, |op| op.id),
-            path: operation.map_or("", |op| op.path),
+            template: operation.map(|op| op.path),
             idempotency_key: operation.and_then(|op| op.idempotency_key),
         };
         self.inner().send(self.client(), request, &call).await
@@ -189,6 +192,21 @@ impl ClientState {
     /// agent, pacing, one span per attempt, the success body read (bounded)
     /// inside the loop, and retries per the [`RetryPolicy`]. A `POST` whose
     /// body carries the operation's idempotency key is retried like a `PUT`.
+    ///
+    /// Each attempt is its own `incidentio.request` span in OpenTelemetry's
+    /// HTTP client semantic conventions, so that a `tracing-opentelemetry`
+    /// layer exports what trace backends group and chart by: `otel.name`
+    /// (`GET /v2/incidents/{id}`), `otel.kind` (`client`),
+    /// `http.request.method`, `url.template`, `url.full` (every query value
+    /// replaced by `REDACTED`: a query may carry a token),
+    /// `server.address`, `server.port`, `http.request.resend_count` (absent
+    /// on the first attempt, then 1, 2, …), `http.response.status_code`,
+    /// and on a failed attempt `error.type`
+    /// (the status, such as `503`, or `timeout`, `transport`,
+    /// `body_too_large`) with `otel.status_code` = `ERROR`. Two fields are
+    /// this crate's own: `operation_id` (the spec's id, `Incidents V2#Show`)
+    /// and `request_id` (the API's, for incident.io's support). Never a
+    /// header, so never the key.
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
@@ -202,6 +220,7 @@ impl ClientState {
             .is_some_and(|key| carries_key(&request, key));
         let safe = replay_safe || crate::retry::idempotent(&method);
         let policy = &self.shared.retry;
+        let otel = OtelRequest::new(&request, call.template);
         let started = tokio::time::Instant::now();
         let mut attempt: u32 = 1;
 
@@ -219,12 +238,22 @@ impl ClientState {
 
             let span = tracing::info_span!(
                 "incidentio.request",
+                otel.name = otel.name.as_str(),
+                otel.kind = "client",
+                otel.status_code = Empty,
                 operation_id = call.operation_id,
-                method = %method,
-                path = call.path,
-                attempt = attempt,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
+                http.request.method = otel.method,
+                http.request.method_original = otel.method_original,
+                url.template = call.template,
+                url.full = otel.url_full.as_str(),
+                server.address = otel.server_address.as_str(),
+                // Integers as i64: tracing-opentelemetry exports a u64
+                // field as a string attribute, an i64 as an integer.
+                server.port = otel.server_port.map(i64::from),
+                http.request.resend_count = (attempt > 1).then(|| i64::from(attempt - 1)),
+                http.response.status_code = Empty,
+                "error.type" = Empty,
+                request_id = Empty,
             );
             let outcome = attempt_once(http, request, self, call.method_name, &span)
                 .instrument(span.clone())
@@ -268,7 +297,7 @@ impl ClientState {
                 (Some(wait), Some(spare)) => {
                     span.in_scope(|| {
                         tracing::debug!(
-                            wait_ms = wait.as_millis() as u64,
+                            wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX),
                             "retrying after a retryable failure"
                         );
                     });
@@ -355,6 +384,90 @@ fn carries_key(request: &reqwest::Request, key: &str) -> bool {
     }
 }
 
+/// What every attempt's span says of the request, worked out once per call:
+/// the request's URL and method do not change between attempts.
+struct OtelRequest {
+    /// `{method} {url.template}`, or the method alone for a raw request to
+    /// a path no operation has.
+    name: String,
+    /// The method as OpenTelemetry names it: `_OTHER` for a method outside
+    /// its list of known ones (only a raw request can send one).
+    method: &'static str,
+    /// The method as sent, when `method` is `_OTHER`.
+    method_original: Option<String>,
+    url_full: String,
+    server_address: String,
+    server_port: Option<u16>,
+}
+
+impl OtelRequest {
+    fn new(request: &reqwest::Request, template: Option<&str>) -> Self {
+        let sent = request.method().as_str();
+        let method = KNOWN_METHODS
+            .iter()
+            .copied()
+            .find(|known| *known == sent)
+            .unwrap_or("_OTHER");
+        let name_method = if method == "_OTHER" { "HTTP" } else { method };
+        let url = request.url();
+        OtelRequest {
+            name: match template {
+                Some(template) => format!("{name_method} {template}"),
+                None => name_method.to_owned(),
+            },
+            method,
+            method_original: (method == "_OTHER").then(|| sent.to_owned()),
+            url_full: redacted_url(url),
+            server_address: url.host_str().unwrap_or_default().to_owned(),
+            server_port: url.port_or_known_default(),
+        }
+    }
+}
+
+/// The methods OpenTelemetry's HTTP conventions call known (RFC 9110's,
+/// `PATCH` and `QUERY`); any other is traced as `_OTHER`.
+const KNOWN_METHODS: &[&str] = &[
+    "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE",
+];
+
+/// The URL for `url.full`: no user or password, and every query value
+/// replaced by `REDACTED` (names kept). A query may carry a secret (the
+/// heartbeat and HTTP alert-event operations take a `token` there), and a
+/// filter's values are the caller's data.
+fn redacted_url(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_fragment(None);
+    if url.query().is_some() {
+        let names: Vec<String> = url
+            .query_pairs()
+            .map(|(name, _)| name.into_owned())
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(names.iter().map(|name| (name.as_str(), "REDACTED")));
+    }
+    url.into()
+}
+
+/// `error.type` for an attempt that got no response (or lost its body):
+/// the kind of [`crate::Error`] it becomes, `timeout` or `transport`.
+fn transport_error_type(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else {
+        "transport"
+    }
+}
+
+/// Marks an attempt's span as failed: `error.type`, and the span status
+/// OpenTelemetry asks of a client span that failed (a 4xx or 5xx included).
+fn record_failure(span: &tracing::Span, error_type: &str) {
+    span.record("error.type", error_type);
+    span.record("otel.status_code", "ERROR");
+}
+
 /// One attempt's response, with what the retry decision needs from it.
 struct Attempt {
     response: reqwest::Response,
@@ -384,11 +497,15 @@ async fn attempt_once(
                 url.set_query(None);
             }
             tracing::debug!(error = %crate::error::chain(&error), "request failed");
+            record_failure(span, transport_error_type(&error));
             return Err(error);
         }
     };
     let status = response.status();
-    span.record("status", status.as_u16());
+    span.record("http.response.status_code", i64::from(status.as_u16()));
+    if status.is_client_error() || status.is_server_error() {
+        record_failure(span, status.as_str());
+    }
     runtime.observe(method_name, response.headers());
     let header_request_id = response
         .headers()
@@ -409,6 +526,7 @@ async fn attempt_once(
                 Ok(Ok(body)) => http_response(status, version, body),
                 Ok(Err(too_large)) => {
                     tracing::debug!(limit = too_large.limit, "response body over the limit");
+                    record_failure(span, "body_too_large");
                     let mut rebuilt = http_response(status, version, bytes::Bytes::new());
                     rebuilt.extensions_mut().insert(too_large);
                     rebuilt
@@ -418,6 +536,7 @@ async fn attempt_once(
                         url.set_query(None);
                     }
                     tracing::debug!(error = %crate::error::chain(&error), "response body failed");
+                    record_failure(span, transport_error_type(&error));
                     return Err(error);
                 }
             };
@@ -440,8 +559,9 @@ async fn attempt_once(
     }
     let server_wait = requested_wait(&headers, &peek);
     tracing::debug!(
-        status = status.as_u16(),
-        retry_after_ms = server_wait.map(|wait| wait.as_millis() as u64),
+        status = i64::from(status.as_u16()),
+        retry_after_ms =
+            server_wait.map(|wait| i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
         "error response"
     );
 

@@ -320,12 +320,15 @@ impl<'a> RawRequest<'a> {
             .build()
             .map_err(|e| Error::InvalidArgument(format!("cannot build the request: {e}")))?;
 
-        let operation = format!("raw {} {}", self.method, self.path);
+        // The path without a query the caller may have written into it: a
+        // query value can be a secret, and the span never carries one.
+        let route = self.path.split('?').next().unwrap_or_default();
+        let operation = format!("raw {} {route}", self.method);
         let known = matching_operation(&self.method, &self.path);
         let call = Call {
             method_name: RAW_OPERATION,
             operation_id: &operation,
-            path: &self.path,
+            template: known.map(|op| op.path),
             idempotency_key: known.and_then(|op| op.idempotency_key),
         };
         let response = self

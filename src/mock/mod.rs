@@ -5,8 +5,11 @@
 //! the crate was built from with the spec's own example response and
 //! success status: the table is derived from the spec at build time, so a
 //! new spec brings its new operations and examples with no hand work. A
-//! test then overrides what matters to it, with a typed value or the API's
-//! error envelope, and asserts how often an operation was called:
+//! test then overrides what matters to it through the operation's typed
+//! handle, a method named like the client's ([`TypedRoute`]): a value of the
+//! operation's own success type, the API's error envelope or a sequence of
+//! both; it asserts how often the operation was called and reads the bodies
+//! it was sent, decoded into the operation's body type:
 //!
 //! ```no_run
 //! use incidentio::mock::{ErrorBody, MockApi, StatusCode};
@@ -21,20 +24,24 @@
 //! assert!(!page.incidents.is_empty());
 //!
 //! // …until a test says otherwise.
-//! let list = mock.on("incidents_v2_list")?;
-//! list.respond_json(&types::IncidentsListResultV2 {
+//! let list = mock.incidents_v2_list();
+//! list.respond_ok(&types::IncidentsListResultV2 {
 //!     incidents: vec![],
 //!     pagination_meta: None,
 //! })?;
 //! assert!(client.incidents_v2_list().send().await?.incidents.is_empty());
 //! assert_eq!(list.calls(), 2);
 //!
-//! mock.on("incidents_v2_show")?
+//! mock.incidents_v2_show()
 //!     .respond_error(StatusCode::NOT_FOUND, ErrorBody::not_found());
 //! let error = client.incidents_v2_show().id("01H…").send().await.unwrap_err();
 //! assert!(error.is_not_found());
 //! # Ok(()) }
 //! ```
+//!
+//! [`MockApi::on`] reaches the same routes untyped, by name at run time
+//! (for an operation renamed since the build, or from generic test code),
+//! and [`MockApi::route`] adds one for an endpoint newer than the build.
 //!
 //! Every default answer decodes as its operation's response type. Where
 //! the spec's example is invalid against its own schema, the build repairs
@@ -72,6 +79,7 @@
 mod response;
 mod route;
 pub(crate) mod table;
+mod typed;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -86,6 +94,8 @@ pub use http::StatusCode;
 pub use response::{ErrorBody, MockResponse};
 pub use route::{MockRequest, MockRoute};
 pub(crate) use table::mock_operations;
+pub(crate) use typed::mock_handles;
+pub use typed::{MockReply, TypedRoute};
 
 use crate::path_template::Template;
 use route::{Route, RouteState};

@@ -386,7 +386,11 @@ fn verbose_traces_requests_and_never_the_key() {
         "{}",
         stderr(&out)
     );
-    assert!(stderr(&out).contains("status=200"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("http.response.status_code=200"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -148,3 +148,39 @@ fn webhook_receiver_verifies_and_dispatches() {
     assert!(out.contains("msg_2: 200 ignored new event type"), "{out}");
     assert!(out.contains("msg_3: 400 rejected"), "{out}");
 }
+
+#[test]
+fn otel_traces_exports_each_attempt_as_a_client_span() {
+    let out = run("otel_traces");
+    let spans: Vec<&str> = out.split("Span #").skip(1).collect();
+    let named = |name: &str| {
+        spans
+            .iter()
+            .filter(|span| span.contains(&format!("Name         : {name}\n")))
+            .count()
+    };
+    assert_eq!(
+        named("GET /v1/severities"),
+        2,
+        "a 503, then its retry:\n{out}"
+    );
+    assert_eq!(named("GET /v1/severities/{id}"), 1, "the 404:\n{out}");
+    assert_eq!(
+        named("sync_severities"),
+        1,
+        "the program's own span:\n{out}"
+    );
+    for expected in [
+        "Kind         : Client",
+        "http.request.method: String(Owned(\"GET\"))",
+        "url.template: String(Owned(\"/v1/severities/{id}\"))",
+        "server.address: String(Owned(\"127.0.0.1\"))",
+        "http.response.status_code: I64(503)",
+        "http.request.resend_count: I64(1)",
+        "error.type: String(Owned(\"404\"))",
+        "operation_id: String(Owned(\"Severities V1#Show\"))",
+    ] {
+        assert!(out.contains(expected), "no {expected} in:\n{out}");
+    }
+    assert!(out.contains("show failed: 404"), "{out}");
+}

@@ -4,3 +4,4 @@ mod error_envelopes;
 mod examples;
 mod overrides;
 mod pages;
+mod typed_handles;
