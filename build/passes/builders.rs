@@ -11,45 +11,21 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToPascalCase;
-use serde_json::Value;
-
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
-/// Generated type names of every component schema reachable from a request
-/// body of an operation in `spec`.
-pub fn request_types(spec: &Value) -> BTreeSet<String> {
-    let schemas = spec
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_object);
-    let mut pending = Vec::new();
-    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
-        for (_, _, op) in crate::codegen::spec::operations(paths) {
-            if let Some(body) = op.get("requestBody") {
-                crate::codegen::transforms::collect_schema_refs(body, &mut pending);
-            }
-        }
-    }
-    let mut reached = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if reached.insert(name.clone())
-            && let Some(schema) = schemas.and_then(|s| s.get(&name))
-        {
-            crate::codegen::transforms::collect_schema_refs(schema, &mut pending);
-        }
-    }
-    reached.iter().map(|name| name.to_pascal_case()).collect()
-}
-
-/// **Why:** see the module documentation. Removes, for every struct not in
-/// `keep`, its `types::builder::X` struct and impls, and the
-/// `X::builder()` constructor. Returns the number of builders removed; fails
-/// if the generated code has no `types::builder` module.
+/// **Why:** see the module documentation. Removes, for every struct not
+/// among the context's `request_types` (the component schemas reachable
+/// from a request body, [`crate::codegen::spec::request_schemas`]), its
+/// `types::builder::X` struct and impls, and the `X::builder()`
+/// constructor. Returns the number of builders removed; fails if the
+/// generated code has no `types` module.
 pub fn prune_response_builders(
     file: &mut syn::File,
-    keep: &BTreeSet<String>,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
 ) -> Result<usize, CodegenError> {
+    let keep = &ctx.request_types;
     let types = file
         .items
         .iter_mut()

@@ -2,13 +2,18 @@
 
 use super::is_client_impl;
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
 /// **Why:** progenitor generates `Client::new(baseurl, inner)`, which builds
 /// a `reqwest::Client` with `.unwrap()` (a panic where TLS cannot be set up)
 /// and bypasses the crate's configuration (auth, timeouts, user agent). The
 /// hand-written `Client::new(api_key)` and `Client::builder()` replace it;
 /// this pass removes the generated one so the names do not clash.
-pub fn remove_unconfigured_constructor(file: &mut syn::File) -> Result<usize, CodegenError> {
+pub fn remove_unconfigured_constructor(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut removed = 0;
     for item in &mut file.items {
         if let syn::Item::Impl(block) = item

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
-use super::{OperationInfoFinder, SpecOperation, walk_impl_fns};
+use super::{OperationInfoFinder, walk_impl_fns};
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
 /// Replaces `progenitor_client::QueryParam::new("<name>", &v)` with
 /// `crate::filter::DeepObjectParam::new("<name>", &v)` for the given params.
@@ -54,9 +55,10 @@ impl VisitMut for DeepObjectRouter<'_> {
 /// `name[op]=v` pairs. Fails if any recorded parameter is not found.
 pub fn route_deep_object_params(
     file: &mut syn::File,
-    by_method_name: &BTreeMap<String, SpecOperation>,
-    params: &BTreeSet<(String, String)>,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
 ) -> Result<usize, CodegenError> {
+    let params = &ctx.deep_object_params;
     let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (op_id, name) in params {
         wanted.entry(op_id).or_default().insert(name);
@@ -66,10 +68,10 @@ pub fn route_deep_object_params(
         walk_impl_fns(item, &mut |f| {
             let mut finder = OperationInfoFinder(None);
             finder.visit_impl_item_fn(f);
-            let Some(op) = finder.0.and_then(|m| by_method_name.get(&m)) else {
+            let Some(op) = finder.0.and_then(|m| ctx.operation(&m)) else {
                 return;
             };
-            let Some(names) = wanted.get(op.id.as_str()) else {
+            let Some(names) = wanted.get(op.id) else {
                 return;
             };
             let mut router = DeepObjectRouter {
@@ -77,7 +79,7 @@ pub fn route_deep_object_params(
                 replaced: BTreeSet::new(),
             };
             router.visit_impl_item_fn_mut(f);
-            done.extend(router.replaced.into_iter().map(|n| (op.id.clone(), n)));
+            done.extend(router.replaced.into_iter().map(|n| (op.id.to_owned(), n)));
         });
     }
     let missing: Vec<String> = params

@@ -3,6 +3,9 @@
 
 use quote::ToTokens;
 
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
+
 /// How a field is filled when its key is absent from a map.
 enum Missing {
     /// Required: "missing field `x`".
@@ -43,12 +46,16 @@ struct Field {
 /// applied, and the sequence form that non-self-describing formats (bincode,
 /// postcard) use. `Serialize` stays derived.
 ///
-/// The impls are returned as source text, a module `types_deserialize` to
-/// append beside `types` (parsing them back into the syntax tree and
-/// pretty-printing them cost the build script more than writing them).
-/// Structs it does not recognise keep the derive. Returns how many it
-/// replaced, and the module.
-pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
+/// The impls are written as source text, a module `types_deserialize`
+/// appended beside `types` (`outputs.appended`: parsing them back into the
+/// syntax tree and pretty-printing them cost the build script more than
+/// writing them). Structs it does not recognise keep the derive. Returns
+/// how many it replaced.
+pub fn compact_struct_deserialize(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    outputs: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut impls = String::new();
     let mut replaced = 0;
     for item in &mut file.items {
@@ -91,7 +98,8 @@ pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
          /// `compact_struct_deserialize` pass in place of `#[derive]` (see `src/de.rs`).\n\
          mod types_deserialize {{\n    #[allow(unused_imports)]\n    use super::types::*;\n{impls}}}\n"
     );
-    (replaced, module)
+    outputs.appended.push_str(&module);
+    Ok(replaced)
 }
 
 /// The fields of a struct this pass can take: derives `Deserialize`, has

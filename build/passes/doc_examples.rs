@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::client_methods;
 use crate::codegen::CodegenError;
-use crate::codegen::spec::examples::{raw_string, request_example, required_params};
-use crate::codegen::spec::{OperationRef, method_name};
+use crate::codegen::context::{Context, Outputs};
+use crate::codegen::spec::examples::{raw_string, request_example, required_param_literals};
 
 /// **Why:** progenitor documents every `Client` method with an example marked
 /// `ignore` that calls every setter with a variable nobody defined
@@ -27,23 +27,23 @@ use crate::codegen::spec::{OperationRef, method_name};
 /// compiles, but would not decode the example at run time. A method whose
 /// required parameter has no example keeps progenitor's block (none today).
 /// Returns the number of examples replaced.
-pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usize, CodegenError> {
-    let ops: std::collections::BTreeMap<String, OperationRef<'_>> =
-        crate::codegen::spec::operation_refs(spec)
-            .into_iter()
-            .map(|op| (method_name(op.id()), op))
-            .collect();
+pub fn compiling_doc_examples(
+    file: &mut syn::File,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut replaced = 0;
     for method in client_methods(file) {
         let name = method.sig.ident.to_string();
-        let Some(op) = ops.get(&name) else {
+        let Some(op) = ctx.operation(&name) else {
             continue;
         };
         let deprecated = method.attrs.iter().any(|a| a.path().is_ident("deprecated"));
-        let Ok(params) = required_params(spec, op) else {
+        let Ok(params) = required_param_literals(&op.parameters) else {
             continue;
         };
-        let example = example(&name, &params, request_example(op.op), deprecated);
+        let body = request_example(ctx.spec, op.op.op);
+        let example = example(&name, &params, body, deprecated);
         for attr in &mut method.attrs {
             let Some(doc) = doc_text(attr) else {
                 continue;

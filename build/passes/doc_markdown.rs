@@ -6,6 +6,8 @@
 use syn::visit_mut::VisitMut;
 
 use super::doc_examples::{doc_text, set_doc};
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 use crate::codegen::markdown::{escape_markdown_links, fence_markdown_code};
 
 /// **Why:** the spec's descriptions are Markdown written for a website: code
@@ -16,7 +18,11 @@ use crate::codegen::markdown::{escape_markdown_links, fence_markdown_code};
 /// marked `rust`, become `text`; indented blocks are fenced as `text`), so
 /// they render as what they are and `cargo test` runs only real doctests.
 /// Returns the number of doc attributes changed.
-pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
+pub fn fence_doc_code_blocks(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     struct Fencer(usize);
     impl VisitMut for Fencer {
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
@@ -43,7 +49,7 @@ pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
     }
     let mut fencer = Fencer(0);
     fencer.visit_file_mut(file);
-    fencer.0
+    Ok(fencer.0)
 }
 
 /// **Why:** the spec's descriptions are Markdown for a website, where a bare
@@ -57,7 +63,11 @@ pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
 /// code item (`` [`Item`] ``) nor a link to a URL or anchor
 /// (`[text](https://…)`, `[text](#…)`), as `\[text\]`. Returns the number of
 /// doc attributes changed.
-pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
+pub fn escape_doc_links_and_urls(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     struct Escaper(usize);
     impl VisitMut for Escaper {
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
@@ -73,5 +83,5 @@ pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
     }
     let mut escaper = Escaper(0);
     escaper.visit_file_mut(file);
-    escaper.0
+    Ok(escaper.0)
 }

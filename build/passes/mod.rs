@@ -1,10 +1,13 @@
 //! Passes over the syntax tree progenitor generated, for what the spec
-//! cannot say to progenitor. Each pass is a named function returning how
-//! many generated items it changed, and fails loudly when it cannot find
-//! what it expects, so a generator upgrade that changes the shape of the
-//! code breaks the build instead of silently dropping behaviour. The order
-//! they run in is the pipeline table of `build/mod.rs`; this module holds
-//! the passes and the few syntax helpers they share.
+//! cannot say to progenitor. Every pass has one signature, [`Pass`]: the
+//! syntax tree, the pipeline's [`Context`] (the spec's answers) and its
+//! [`Outputs`] (what a pass produces besides the tree) in, the number of
+//! generated items it changed out, or the error that names the shape it
+//! expected and did not find, so a generator upgrade that changes the
+//! shape of the code breaks the build instead of silently dropping
+//! behaviour. The order they run in is the `PIPELINE` table of
+//! `build/mod.rs`; this module holds the passes and the few syntax helpers
+//! they share. Each file has unit tests on a small syntax tree.
 
 pub mod builders;
 pub mod constructor;
@@ -20,25 +23,11 @@ pub mod typed_send;
 
 use syn::visit::Visit;
 
-/// One operation of the spec, as the passes need it (made from the spec
-/// queries by the pipeline, so the passes read the spec through them).
-#[derive(Debug, Clone)]
-pub struct SpecOperation {
-    /// The `operationId`.
-    pub id: String,
-    /// The HTTP method, upper case.
-    pub method: String,
-    /// The path template.
-    pub path: String,
-    /// The spec's tags.
-    pub tags: Vec<String>,
-    /// Whether the spec marks it deprecated.
-    pub deprecated: bool,
-    /// The body property the API de-duplicates this create on, if any.
-    pub replay_key: Option<String>,
-    /// The id of the operation that replaces it, when deprecated.
-    pub replacement: Option<String>,
-}
+use super::CodegenError;
+use super::context::{Context, Outputs};
+
+/// The signature of every pass.
+pub type Pass = fn(&mut syn::File, &Context<'_>, &mut Outputs) -> Result<usize, CodegenError>;
 
 /// The operation id a generated `send()` body reports in its
 /// `OperationInfo { operation_id: "…" }`.
@@ -121,4 +110,21 @@ pub(super) fn walk_impl_blocks(item: &mut syn::Item, f: &mut dyn FnMut(&mut syn:
         }
         _ => {}
     }
+}
+
+/// The number of operation builders in the generated `builder` module
+/// (one per operation progenitor generated).
+pub(super) fn operation_builders(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .map_or(0, |(_, items)| {
+            items
+                .iter()
+                .filter(|item| matches!(item, syn::Item::Struct(_)))
+                .count()
+        })
 }

@@ -1,11 +1,12 @@
 //! The `operation_table` pass: `OPERATIONS`, one entry per generated method.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use quote::quote;
 
-use super::{SpecOperation, client_methods};
+use super::client_methods;
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
 /// **Why:** users, tracing and tests need to know, for every generated method,
 /// the operation it calls as the spec names it (progenitor only keeps the
@@ -14,15 +15,18 @@ use crate::codegen::CodegenError;
 /// proves what was generated), and fails if a spec operation has no method.
 pub fn operation_table(
     file: &mut syn::File,
-    by_method_name: &BTreeMap<String, SpecOperation>,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
 ) -> Result<usize, CodegenError> {
     let generated: BTreeSet<String> = client_methods(file)
         .map(|m| m.sig.ident.to_string())
         .collect();
-    let missing: Vec<&str> = by_method_name
-        .iter()
-        .filter(|(name, _)| !generated.contains(*name))
-        .map(|(_, op)| op.id.as_str())
+    let missing: Vec<&str> = ctx
+        .by_method_name
+        .keys()
+        .filter(|name| !generated.contains(*name))
+        .filter_map(|name| ctx.operation(name))
+        .map(|op| op.id)
         .collect();
     if !missing.is_empty() {
         return Err(CodegenError::PostProcess {
@@ -32,21 +36,18 @@ pub fn operation_table(
             ),
         });
     }
-    let rows = by_method_name.iter().map(|(name, op)| {
-        let SpecOperation {
-            id,
-            method,
-            path,
-            tags,
-            deprecated,
-            replay_key,
-            ..
-        } = op;
-        let replay_key = match replay_key {
+    let rows = ctx.by_method_name.keys().filter_map(|name| {
+        let op = ctx.operation(name)?;
+        let id = op.id;
+        let method = op.op.method.to_uppercase();
+        let path = op.op.path;
+        let tags = op.op.tags();
+        let deprecated = op.deprecated();
+        let replay_key = match op.replay_key {
             Some(key) => quote!(Some(#key)),
             None => quote!(None),
         };
-        quote! {
+        Some(quote! {
             crate::Operation {
                 id: #id,
                 method_name: #name,
@@ -56,9 +57,9 @@ pub fn operation_table(
                 deprecated: #deprecated,
                 idempotency_key: #replay_key,
             }
-        }
+        })
     });
-    let count = by_method_name.len();
+    let count = ctx.by_method_name.len();
     file.items.push(syn::parse_quote! {
         /// Every operation of the spec this crate was built from, one entry
         /// per generated method of [`Client`], sorted by method name.

@@ -7,6 +7,7 @@ use syn::visit::Visit;
 
 use super::OperationInfoFinder;
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 use crate::codegen::spec::pagination::ListOperation;
 
 /// **Why:** progenitor knows nothing of cursor pagination, so every caller
@@ -14,12 +15,14 @@ use crate::codegen::spec::pagination::ListOperation;
 /// paginated operation, an implementation of
 /// `crate::pagination::ListRequest` (which needs the builder's private
 /// fields, hence generated beside it) and the inherent methods `stream()`,
-/// `pages()` and `paginate()`. Returns `(method name, builder struct)` of
-/// each. Fails if an operation's builder is not found.
+/// `pages()` and `paginate()`, and lists `(method name, builder struct)`
+/// of each in `outputs.paginated` (for the tests). Returns how many it
+/// paginated; fails if an operation's builder is not found.
 pub fn paginate_list_operations(
     file: &mut syn::File,
-    lists: &[ListOperation],
-) -> Result<Vec<(String, String)>, CodegenError> {
+    ctx: &Context<'_>,
+    outputs: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let builder = file
         .items
         .iter_mut()
@@ -49,7 +52,7 @@ pub fn paginate_list_operations(
     }
 
     let mut added = Vec::new();
-    for list in lists {
+    for list in ctx.lists() {
         let Some(ident) = struct_of.get(&list.method_name) else {
             return Err(CodegenError::PostProcess {
                 what: format!("no generated builder for {}", list.method_name),
@@ -63,7 +66,9 @@ pub fn paginate_list_operations(
         builder.extend(list_request_items(ident, list, optional, &fields));
         added.push((list.method_name.clone(), ident.to_string()));
     }
-    Ok(added)
+    let count = added.len();
+    outputs.paginated.extend(added);
+    Ok(count)
 }
 
 /// Whether the builder's `page_size` field holds an `Option` (the parameter

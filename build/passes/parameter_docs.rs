@@ -7,7 +7,9 @@ use serde_json::Value;
 use syn::visit::Visit;
 
 use super::{OperationInfoFinder, walk_impl_blocks};
-use crate::codegen::spec::{self, method_name};
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
+use crate::codegen::spec::method_name;
 
 /// **Why:** progenitor's builder setters carry no documentation, yet the
 /// spec describes every parameter, and for the operator filters the
@@ -15,11 +17,15 @@ use crate::codegen::spec::{self, method_name};
 /// (`one_of`, `not_in`, `gte`, …). This pass copies each parameter's
 /// description onto its setter, noting when it is required. Returns the
 /// number of setters documented.
-pub fn document_builder_parameters(file: &mut syn::File, spec: &Value) -> usize {
+pub fn document_builder_parameters(
+    file: &mut syn::File,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut docs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for op in spec::operation_refs(spec) {
-        let params = docs.entry(method_name(op.id())).or_default();
-        for param in spec::parameters(spec, &op) {
+    for op in &ctx.operations {
+        let params = docs.entry(op.method_name.clone()).or_default();
+        for param in &op.parameters {
             let mut doc = param
                 .object
                 .get("description")
@@ -49,5 +55,5 @@ pub fn document_builder_parameters(file: &mut syn::File, spec: &Value) -> usize 
             }
         });
     }
-    documented
+    Ok(documented)
 }

@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 
 use super::{OperationInfoFinder, walk_impl_blocks};
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
 /// **Why:** progenitor's `send()` returns `progenitor_client::Error<()>`,
 /// where a refused request is an unread `reqwest::Response` and a body that
@@ -25,12 +26,16 @@ use crate::codegen::CodegenError;
 /// - `send_json()`, the same call with the body untyped, for a caller whose
 ///   typed decode fails because the API sent what the spec does not declare.
 ///
-/// Fails if a `send` does not have the `Result<ResponseValue<T>, Error<_>>`
-/// shape it rewrites, or decodes its success in a way it does not know.
+/// Each operation's success type goes to `outputs.success_types` (for the
+/// catalog and the tests). Fails if a `send` does not have the
+/// `Result<ResponseValue<T>, Error<_>>` shape it rewrites, or decodes its
+/// success in a way it does not know.
 pub fn typed_send_errors(
     file: &mut syn::File,
-    success_types: &mut BTreeMap<String, String>,
+    _: &Context<'_>,
+    outputs: &mut Outputs,
 ) -> Result<usize, CodegenError> {
+    let success_types: &mut BTreeMap<String, String> = &mut outputs.success_types;
     let mut rewritten = 0;
     let mut failure = None;
     for item in &mut file.items {
