@@ -348,3 +348,177 @@ fn rust_type(path: &str, parameters: Vec<Value>) -> Value {
         "parameters": parameters,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::Options;
+
+    /// Runs `transform` on a copy of `spec`, with the context of `spec` as
+    /// published (as the pipeline does): the count and the result.
+    fn run(transform: Transform, spec: &Value, options: &Options) -> (usize, Value) {
+        let ctx = Context::new(spec, options);
+        let mut working = spec.clone();
+        let touched = transform(&mut working, &ctx);
+        (touched, working)
+    }
+
+    #[test]
+    fn select_services_keeps_the_enabled_services_operations() {
+        let spec = json!({"paths": {
+            "/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]},
+                      "post": {"operationId": "B V1#Create", "tags": ["B V1"]}},
+            "/v1/b": {"parameters": [], "get": {"operationId": "B V1#List", "tags": ["B V1"]}},
+            "/v1/c": {"get": {"operationId": "C#List"}},
+        }});
+        let options = Options {
+            services: Some(["a-v1".to_owned()].into()),
+            ..Options::default()
+        };
+        let (removed, spec) = run(select_services, &spec, &options);
+        assert_eq!(removed, 3);
+        assert_eq!(
+            spec,
+            json!({"paths": {"/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]}}}})
+        );
+        let ctx_spec =
+            json!({"paths": {"/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]}}}});
+        assert_eq!(run(select_services, &ctx_spec, &options).0, 0);
+    }
+
+    #[test]
+    fn deep_object_filters_become_filter_values_where_they_are_defined() {
+        let spec = json!({
+            "paths": {"/v1/things": {
+                "parameters": [{"$ref": "#/components/parameters/Status"}],
+                "get": {"operationId": "Things V1#List", "parameters": [
+                    {"name": "custom_field", "in": "query", "style": "deepObject", "explode": true,
+                     "example": {"01X": {"one_of": ["a"]}},
+                     "schema": {"type": "object", "description": "By custom field",
+                                "additionalProperties": {"type": "object"}}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                ]},
+                "post": {"operationId": "Things V1#Create"},
+            }},
+            "components": {"parameters": {"Status": {
+                "name": "status", "in": "query", "schema": {"type": "object"}}}},
+        });
+        let (retyped, spec) = run(deep_object_query_params, &spec, &Options::default());
+        assert_eq!(retyped, 3, "status of both operations, custom_field of one");
+        let filter = json!({"crate": "incidentio", "version": "*",
+                            "path": "incidentio::filter::Filter", "parameters": []});
+        assert_eq!(
+            spec["components"]["parameters"]["Status"],
+            json!({"name": "status", "in": "query", "schema": {"x-rust-type": filter}})
+        );
+        assert_eq!(
+            spec["paths"]["/v1/things"]["get"]["parameters"][0],
+            json!({"name": "custom_field", "in": "query",
+                   "schema": {"x-rust-type": filter, "description": "By custom field"}})
+        );
+        assert_eq!(
+            spec["paths"]["/v1/things"]["get"]["parameters"][1],
+            json!({"name": "q", "in": "query", "schema": {"type": "string"}})
+        );
+    }
+
+    #[test]
+    fn only_string_patterns_are_stripped() {
+        let spec = json!({
+            "paths": {"/v1/things/{id}": {"get": {"parameters": [
+                {"name": "id", "in": "path", "schema": {"type": "string", "pattern": "^[0-9A-Z]+$"}}]}}},
+            "components": {"schemas": {
+                "Id": {"type": "string", "pattern": "^x"},
+                "Odd": {"type": "integer", "pattern": "^1"},
+                "Holder": {"properties": {"slug": {"type": "string", "pattern": "^[a-z]"}}},
+            }},
+        });
+        let (stripped, spec) = run(strip_string_patterns, &spec, &Options::default());
+        assert_eq!(stripped, 3);
+        assert_eq!(spec["components"]["schemas"]["Odd"]["pattern"], "^1");
+        assert!(spec["components"]["schemas"]["Id"].get("pattern").is_none());
+    }
+
+    #[test]
+    fn unreachable_schemas_are_pruned_webhook_payloads_kept_on_request() {
+        let spec = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+            "x-webhooks": {"/x-webhooks/e": {"get": {"responses": {"200": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/W"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"type": "string"},
+                "W": {"type": "object"},
+                "Unused": {"type": "object"},
+            }},
+        });
+        let names = |spec: &Value| -> Vec<String> {
+            spec["components"]["schemas"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let no_webhooks = Options {
+            webhooks: false,
+            ..Options::default()
+        };
+        let (pruned, without) = run(prune_unreachable_schemas, &spec, &no_webhooks);
+        assert_eq!(
+            (pruned, names(&without)),
+            (2, vec!["A".to_owned(), "B".to_owned()])
+        );
+        let (pruned, with) = run(prune_unreachable_schemas, &spec, &Options::default());
+        assert_eq!(
+            (pruned, names(&with)),
+            (1, vec!["A".into(), "B".into(), "W".into()])
+        );
+    }
+
+    #[test]
+    fn enum_properties_become_tolerant_inline_ones_hoisted_under_free_names() {
+        let spec = json!({"components": {"schemas": {
+            "Mode": {"type": "string", "enum": ["a", "b"]},
+            "thing_status": {"type": "object"},
+            "Thing": {"type": "object", "properties": {
+                "mode": {"$ref": "#/components/schemas/Mode", "description": "The mode"},
+                "status": {"type": "string", "enum": ["live", "closed"]},
+                "kinds": {"type": "array", "items": {"type": "string", "enum": ["x"]}},
+                "inner": {"type": "object", "properties": {"level": {"enum": ["high"]}}},
+                "name": {"type": "string"},
+            }},
+        }}});
+        let (wrapped, spec) = run(tolerant_enum_properties, &spec, &Options::default());
+        assert_eq!(wrapped, 4);
+        let schemas = &spec["components"]["schemas"];
+        let tolerant = |target: &str| {
+            json!({"crate": "incidentio", "version": "*",
+            "path": "incidentio::Tolerant", "parameters": [{"$ref": target}]})
+        };
+        let thing = &schemas["Thing"]["properties"];
+        assert_eq!(
+            thing["mode"],
+            json!({"x-rust-type": tolerant("#/components/schemas/Mode"), "description": "The mode"})
+        );
+        // `ThingStatus` is taken by `thing_status`: the next free name.
+        assert_eq!(
+            thing["status"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingStatus2")})
+        );
+        assert_eq!(
+            schemas["ThingStatus2"],
+            json!({"type": "string", "enum": ["live", "closed"]})
+        );
+        assert_eq!(
+            thing["kinds"]["items"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingKindsItem")})
+        );
+        assert_eq!(
+            thing["inner"]["properties"]["level"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingInnerLevel")})
+        );
+        assert_eq!(thing["name"], json!({"type": "string"}));
+    }
+}

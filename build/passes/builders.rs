@@ -102,3 +102,99 @@ fn type_ident(ty: &syn::Type) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    #[test]
+    fn builders_stay_only_for_types_reached_from_a_request_body() {
+        let spec = spec(
+            json!({"/v1/things": {"post": {
+                "operationId": "Things V1#Create",
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/create_payload"}}}},
+                "responses": {"201": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Thing"}}}}},
+            }}}),
+            json!({
+                "create_payload": {"type": "object", "properties": {
+                    "owner": {"$ref": "#/components/schemas/Owner"}}},
+                "Owner": {"type": "object"},
+                "Thing": {"type": "object"},
+            }),
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct CreatePayload { pub owner: Owner }
+                impl CreatePayload { pub fn builder() -> builder::CreatePayload { Default::default() } }
+                pub struct Owner {}
+                impl Owner { pub fn builder() -> builder::Owner { Default::default() } }
+                pub struct Thing {}
+                impl Thing { pub fn builder() -> builder::Thing { Default::default() } }
+                pub mod builder {
+                    pub struct CreatePayload { owner: Result<super::Owner, String> }
+                    impl Default for CreatePayload { fn default() -> Self { todo!() } }
+                    impl ::std::convert::TryFrom<CreatePayload> for super::CreatePayload {
+                        type Error = String;
+                        fn try_from(value: CreatePayload) -> Result<Self, String> { todo!() }
+                    }
+                    pub struct Owner {}
+                    impl Default for Owner { fn default() -> Self { todo!() } }
+                    pub struct Thing {}
+                    impl Default for Thing { fn default() -> Self { todo!() } }
+                    impl ::std::convert::TryFrom<Thing> for super::Thing {
+                        type Error = String;
+                        fn try_from(value: Thing) -> Result<Self, String> { todo!() }
+                    }
+                    impl ::std::convert::From<super::Thing> for Thing {
+                        fn from(value: super::Thing) -> Self { todo!() }
+                    }
+                }
+            }
+        };
+        let (removed, _) = run(prune_response_builders, &mut file, &spec);
+        assert_eq!(removed.unwrap(), 1);
+        let text = source(&file);
+        assert!(!text.contains("impl Thing {"), "{text}");
+        assert!(
+            !text.contains("for Thing") && !text.contains("<Thing>"),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("pub struct Thing {}").count(),
+            1,
+            "the type stays: {text}"
+        );
+        assert!(
+            text.contains("pub fn builder() -> builder::CreatePayload"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub fn builder() -> builder::Owner"),
+            "reached through a $ref: {text}"
+        );
+        assert!(
+            text.contains("impl ::std::convert::TryFrom<CreatePayload> for super::CreatePayload"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_types_module_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! { pub mod builder {} };
+        let (removed, _) = run(
+            prune_response_builders,
+            &mut file,
+            &spec(json!({}), json!({})),
+        );
+        assert!(
+            removed
+                .unwrap_err()
+                .to_string()
+                .contains("no generated `types` module")
+        );
+    }
+}

@@ -96,3 +96,72 @@ pub fn route_deep_object_params(
     }
     Ok(done.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    fn things() -> serde_json::Value {
+        spec(
+            json!({"/v1/things": {"get": {"operationId": "Things V1#List", "parameters": [
+                {"name": "status", "in": "query", "schema": {"type": "object"}},
+                {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
+            ]}}}),
+            json!({}),
+        )
+    }
+
+    #[test]
+    fn only_the_filters_of_their_operation_are_routed() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ThingsV1List<'a> {
+                    async fn send(self) {
+                        let info = OperationInfo { operation_id: "things_v1_list" };
+                        query.push(progenitor_client::QueryParam::new("status", &status));
+                        query.push(progenitor_client::QueryParam::new("page_size", &page_size));
+                    }
+                }
+                impl<'a> OthersV1List<'a> {
+                    async fn send(self) {
+                        let info = OperationInfo { operation_id: "others_v1_list" };
+                        query.push(progenitor_client::QueryParam::new("status", &status));
+                    }
+                }
+            }
+        };
+        let (routed, _) = run(route_deep_object_params, &mut file, &things());
+        assert_eq!(routed.unwrap(), 1);
+        let text = source(&file);
+        assert_eq!(
+            text.matches("crate::filter::DeepObjectParam::new(\"status\"")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            text.contains("progenitor_client::QueryParam::new(\"page_size\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("progenitor_client::QueryParam::new(\"status\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_filter_with_no_generated_encoding_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> ThingsV1List<'a> {
+                async fn send(self) {
+                    let info = OperationInfo { operation_id: "things_v1_list" };
+                }
+            }
+        };
+        let (routed, _) = run(route_deep_object_params, &mut file, &things());
+        let error = routed.unwrap_err().to_string();
+        assert!(error.contains("Things V1#List `status`"), "{error}");
+    }
+}

@@ -70,3 +70,54 @@ fn deprecation_note(op: &Operation<'_>, ctx: &Context<'_>) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    fn things() -> serde_json::Value {
+        spec(
+            json!({
+                "/v1/things": {"get": {"operationId": "Things V1#List", "deprecated": true}},
+                "/v2/things": {"get": {"operationId": "Things V2#List"}},
+                "/v1/gone": {"delete": {"operationId": "Gone V1#Delete", "deprecated": true}},
+            }),
+            json!({}),
+        )
+    }
+
+    #[test]
+    fn deprecated_methods_name_their_replacement() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v1_list(&self) {}
+                pub fn things_v2_list(&self) {}
+                pub fn gone_v1_delete(&self) {}
+            }
+        };
+        let (marked, _) = run(mark_deprecated_operations, &mut file, &things());
+        assert_eq!(marked.unwrap(), 2);
+        let text = source(&file);
+        assert!(text.contains(
+            "#[deprecated(\n        note = \"incident.io has deprecated `Things V1#List`; use `things_v2_list` (GET /v2/things) instead\"\n    )]\n    pub fn things_v1_list"
+        ), "{text}");
+        assert!(text.contains(
+            "incident.io has deprecated `Gone V1#Delete` (DELETE /v1/gone); it will be removed from the API"
+        ), "{text}");
+        assert_eq!(text.matches("#[deprecated").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn a_deprecated_operation_without_a_method_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v2_list(&self) {}
+            }
+        };
+        let (marked, _) = run(mark_deprecated_operations, &mut file, &things());
+        let error = marked.unwrap_err().to_string();
+        assert!(error.contains("gone_v1_delete, things_v1_list"), "{error}");
+    }
+}

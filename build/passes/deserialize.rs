@@ -411,3 +411,109 @@ fn first_type_argument(ty: &syn::Type) -> Option<&syn::Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    #[test]
+    fn plain_structs_and_unit_enums_get_the_compact_impl_others_keep_the_derive() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                pub struct Thing {
+                    pub id: ::std::string::String,
+                    #[serde(rename = "type")]
+                    pub type_: ::std::string::String,
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
+                    pub name: Option<::std::string::String>,
+                    #[serde(default = "defaults::thing_size")]
+                    pub size: u64,
+                    pub at: chrono::DateTime<chrono::offset::Utc>,
+                }
+                #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+                pub enum Mode {
+                    #[serde(rename = "standard")]
+                    Standard,
+                    Test,
+                }
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                #[serde(untagged)]
+                pub enum Either {
+                    A(u64),
+                    B(::std::string::String),
+                }
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                pub struct Flattened {
+                    #[serde(flatten)]
+                    pub rest: ::std::collections::HashMap<String, String>,
+                }
+                pub mod defaults {
+                    pub(super) fn thing_size() -> u64 { 1 }
+                }
+            }
+        };
+        let (replaced, outputs) = run(
+            compact_struct_deserialize,
+            &mut file,
+            &spec(json!({}), json!({})),
+        );
+        assert_eq!(replaced.unwrap(), 2);
+        let text = source(&file);
+        assert!(
+            text.contains("#[derive(Clone, Debug, Serialize)]\n    pub struct Thing"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(Clone, Copy, Debug, Serialize)]\n    pub enum Mode"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "#[derive(Clone, Debug, Deserialize, Serialize)]\n    #[serde(untagged)]"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "#[derive(Clone, Debug, Deserialize, Serialize)]\n    pub struct Flattened"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub(crate) fn thing_size()"),
+            "the impls call typify's defaults: {text}"
+        );
+
+        let impls = &outputs.appended;
+        syn::parse_file(impls).expect("the impls are Rust");
+        assert!(impls.contains("mod types_deserialize"), "{impls}");
+        assert!(
+            impls.contains(r#"const FIELDS: &[&str] = &["id", "type", "name", "size", "at"];"#),
+            "{impls}"
+        );
+        assert!(
+            impls.contains("crate::de::required(field_0, \"id\")?"),
+            "{impls}"
+        );
+        assert!(impls.contains("field_2.unwrap_or_default()"), "{impls}");
+        assert!(
+            impls.contains("field_3.unwrap_or_else(defaults :: thing_size)"),
+            "{impls}"
+        );
+        assert!(
+            impls.contains("4 => crate::de::timestamp(&mut map, &mut field_4, \"at\")"),
+            "{impls}"
+        );
+        assert!(
+            impls.contains(r#"const VARIANTS: &[&str] = &["standard", "Test"];"#),
+            "{impls}"
+        );
+        assert!(
+            !impls.contains("for Either") && !impls.contains("for Flattened"),
+            "{impls}"
+        );
+    }
+}

@@ -142,3 +142,77 @@ pub fn set_doc(attr: &mut syn::Attribute, text: &str) {
         meta.value = syn::parse_quote!(#text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    #[test]
+    fn ignored_examples_become_compiling_ones_from_the_spec() {
+        let spec = spec(
+            json!({
+                "/v1/things/{id}": {"put": {
+                    "operationId": "Things V1#Update",
+                    "deprecated": true,
+                    "parameters": [{"name": "id", "in": "path", "example": "01X",
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/update_payload"},
+                        "example": {"name": "A"}}}},
+                }},
+                "/v1/paths/{id}": {"put": {
+                    "operationId": "Paths V1#Update",
+                    "parameters": [{"name": "id", "in": "path", "example": "01P",
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/path_payload"},
+                        "example": {"then_path": [{}]}}}},
+                }},
+                "/v1/others/{id}": {"get": {
+                    "operationId": "Others V1#Show",
+                    "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}],
+                }},
+            }),
+            json!({}),
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                #[doc = "Update a thing.\n\n```ignore\nlet response = client.things_v1_update().id(id).body(body).send().await;\n```"]
+                #[deprecated(note = "gone")]
+                pub fn things_v1_update(&self) {}
+                #[doc = "Update a path.\n\n```ignore\nclient.paths_v1_update()\n```"]
+                pub fn paths_v1_update(&self) {}
+                #[doc = "Show another.\n\n```ignore\nclient.others_v1_show().id(id)\n```"]
+                pub fn others_v1_show(&self) {}
+            }
+        };
+        let (replaced, _) = run(compiling_doc_examples, &mut file, &spec);
+        assert_eq!(
+            replaced.unwrap(),
+            2,
+            "Others V1#Show has no example for `id`"
+        );
+        let docs = docs(&file);
+        let update = &docs[0];
+        assert!(
+            update.starts_with("Update a thing.\n\n```no_run\n# #[allow(deprecated)]\n"),
+            "{update}"
+        );
+        assert!(
+            update.contains("    .things_v1_update()\n    .id(\"01X\")\n"),
+            "{update}"
+        );
+        assert!(
+            update.contains("serde_json::from_str::<incidentio::types::UpdatePayload>("),
+            "{update}"
+        );
+        assert!(update.contains("\"name\": \"A\""), "{update}");
+        assert!(!update.contains("```ignore"), "{update}");
+        let path = &docs[1];
+        assert!(path.contains("invalid against its own schema"), "{path}");
+        assert!(!path.contains("serde_json::from_str"), "{path}");
+        assert!(docs[2].contains("```ignore"), "{}", docs[2]);
+    }
+}

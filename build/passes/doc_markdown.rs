@@ -85,3 +85,52 @@ pub fn escape_doc_links_and_urls(
     escaper.visit_file_mut(file);
     Ok(escaper.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    fn file() -> syn::File {
+        syn::parse_quote! {
+            /// Plain text.
+            pub mod types {
+                #[doc = "Run:\n\n    curl https://api.incident.io/v2/incidents\n\nDone."]
+                pub struct Thing {
+                    #[doc = "See https://incident.io/docs and [secret]."]
+                    pub field: u64,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn indented_code_in_any_doc_is_fenced_as_text() {
+        let mut file = file();
+        let spec = spec(json!({}), json!({}));
+        let (changed, _) = run(fence_doc_code_blocks, &mut file, &spec);
+        assert_eq!(changed.unwrap(), 1);
+        let docs = docs(&file);
+        assert_eq!(
+            docs[1],
+            "Run:\n\n```text\n    curl https://api.incident.io/v2/incidents\n```\n\nDone."
+        );
+        let (again, _) = run(fence_doc_code_blocks, &mut file, &spec);
+        assert_eq!(again.unwrap(), 0, "already fenced");
+    }
+
+    #[test]
+    fn bare_urls_and_stray_brackets_in_any_doc_are_escaped() {
+        let mut file = file();
+        let (changed, _) = run(
+            escape_doc_links_and_urls,
+            &mut file,
+            &spec(json!({}), json!({})),
+        );
+        assert_eq!(changed.unwrap(), 2);
+        let docs = docs(&file);
+        assert_eq!(docs[0], " Plain text.");
+        assert_eq!(docs[2], r"See <https://incident.io/docs> and \[secret\].");
+    }
+}

@@ -128,3 +128,50 @@ pub(super) fn operation_builders(file: &syn::File) -> usize {
                 .count()
         })
 }
+
+/// What the passes' unit tests share: a pass run on a small syntax tree
+/// with the context of a small spec.
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde_json::Value;
+
+    use super::Pass;
+    use crate::codegen::context::{Context, Outputs};
+    use crate::codegen::{CodegenError, Options};
+
+    /// Runs `pass` on `file` with the context of `spec`, every option on.
+    pub fn run(
+        pass: Pass,
+        file: &mut syn::File,
+        spec: &Value,
+    ) -> (Result<usize, CodegenError>, Outputs) {
+        let options = Options::default();
+        let ctx = Context::new(spec, &options);
+        let mut outputs = Outputs::default();
+        let result = pass(file, &ctx, &mut outputs);
+        (result, outputs)
+    }
+
+    /// The file as Rust source, for assertions.
+    pub fn source(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+    }
+
+    /// The text of every doc attribute in `file`, in order.
+    pub fn docs(file: &syn::File) -> Vec<String> {
+        struct Docs(Vec<String>);
+        impl<'ast> syn::visit::Visit<'ast> for Docs {
+            fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+                self.0.extend(super::doc_examples::doc_text(attr));
+            }
+        }
+        let mut docs = Docs(Vec::new());
+        syn::visit::Visit::visit_file(&mut docs, file);
+        docs.0
+    }
+
+    /// A spec of these `paths` and component `schemas`.
+    pub fn spec(paths: Value, schemas: Value) -> Value {
+        serde_json::json!({"paths": paths, "components": {"schemas": schemas}})
+    }
+}

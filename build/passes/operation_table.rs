@@ -67,3 +67,60 @@ pub fn operation_table(
     });
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    fn things() -> serde_json::Value {
+        spec(
+            json!({"/v1/things": {
+                "get": {"operationId": "Things V1#List", "tags": ["Things V1"]},
+                "post": {"operationId": "Things V1#Create", "tags": ["Things V1"],
+                         "requestBody": {"content": {"application/json": {
+                             "schema": {"$ref": "#/components/schemas/Create"}}}}},
+            }}),
+            json!({"Create": {"type": "object", "properties": {
+                "idempotency_key": {"type": "string"}}}}),
+        )
+    }
+
+    #[test]
+    fn every_operation_gets_a_row_sorted_by_method() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v1_list(&self) {}
+                pub fn things_v1_create(&self) {}
+            }
+        };
+        let (rows, _) = run(operation_table, &mut file, &things());
+        assert_eq!(rows.unwrap(), 2);
+        let text = source(&file);
+        assert!(
+            text.contains("pub const OPERATIONS: &[crate::Operation; 2usize] = &["),
+            "{text}"
+        );
+        let create = text.find("id: \"Things V1#Create\"").expect(&text);
+        let list = text.find("id: \"Things V1#List\"").expect(&text);
+        assert!(create < list, "sorted by method name: {text}");
+        assert!(text.contains("method: \"POST\",\n        path: \"/v1/things\",\n        tags: &[\"Things V1\"],\n        deprecated: false,\n        idempotency_key: Some(\"idempotency_key\"),"), "{text}");
+        assert!(text.contains("idempotency_key: None,"), "{text}");
+    }
+
+    #[test]
+    fn an_operation_without_a_method_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v1_list(&self) {}
+            }
+        };
+        let (rows, _) = run(operation_table, &mut file, &things());
+        let error = rows.unwrap_err().to_string();
+        assert!(
+            error.contains("without a generated method: Things V1#Create"),
+            "{error}"
+        );
+    }
+}

@@ -57,3 +57,50 @@ pub fn document_builder_parameters(
     }
     Ok(documented)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    #[test]
+    fn each_setter_carries_its_parameters_description() {
+        let spec = spec(
+            json!({"/v1/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "description": "The thing's ID",
+                                "schema": {"type": "string"}}],
+                "get": {"operationId": "Things V1#Show", "parameters": [
+                    {"name": "status", "in": "query",
+                     "description": "Filter on status: one_of, not_in",
+                     "schema": {"type": "object"}},
+                ]},
+            }}),
+            json!({}),
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ThingsV1Show<'a> {
+                    pub fn id<V>(mut self, value: V) -> Self { self }
+                    pub fn status<V>(mut self, value: V) -> Self { self }
+                    pub fn unrelated(self) -> Self { self }
+                    async fn send(self) {
+                        let info = OperationInfo { operation_id: "things_v1_show" };
+                    }
+                }
+                impl<'a> OthersV1Show<'a> {
+                    pub fn id<V>(mut self, value: V) -> Self { self }
+                }
+            }
+        };
+        let (documented, _) = run(document_builder_parameters, &mut file, &spec);
+        assert_eq!(documented.unwrap(), 2);
+        assert_eq!(
+            docs(&file),
+            [
+                "The thing's ID\n\nRequired: `send()` fails without it.",
+                "Filter on status: one_of, not_in",
+            ]
+        );
+    }
+}
