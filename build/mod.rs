@@ -201,12 +201,7 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
         return Err(not("there is no `paths` object".into()));
     };
-    if root
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_object)
-        .is_none()
-    {
+    if spec::component_schemas(spec).is_none() {
         return Err(not("there is no `components.schemas` object".into()));
     }
     for (path, method, op) in spec::operations(paths) {

@@ -194,8 +194,10 @@ pub fn render(catalog: &Catalog, success_types: &BTreeMap<String, String>) -> St
     }
     out.push_str("    ],\n    services: &[\n");
     for (tag, feature, description) in &catalog.services {
+        let (base, version) = spec::split_version(tag);
         out.push_str(&format!(
-            "        crate::catalog::Service {{ tag: {tag:?}, feature: {feature:?}, description: {description:?} }},\n"
+            "        crate::catalog::Service {{ tag: {tag:?}, feature: {feature:?}, description: {description:?}, \
+             base: {base:?}, version: {version:?} }},\n"
         ));
     }
     out.push_str("    ],\n};\n");
@@ -252,6 +254,10 @@ mod tests {
         let text = render(&catalog, &BTreeMap::new());
         assert!(
             text.contains("operation: &OPERATIONS[0], response_type: None"),
+            "{text}"
+        );
+        assert!(
+            text.contains("base: \"Things\", version: Some(1) },"),
             "{text}"
         );
     }

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use syn::visit::Visit;
 
 use super::{OperationInfoFinder, walk_impl_blocks};
@@ -26,11 +25,10 @@ pub fn document_builder_parameters(
     for op in &ctx.operations {
         let params = docs.entry(op.method_name.clone()).or_default();
         for param in &op.parameters {
-            let mut doc = param
-                .object
-                .get("description")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("The `{}` parameter.", param.name), str::to_owned);
+            let mut doc = match param.description() {
+                "" => format!("The `{}` parameter.", param.name),
+                description => description.to_owned(),
+            };
             if param.required {
                 doc.push_str("\n\nRequired: `send()` fails without it.");
             }
