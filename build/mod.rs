@@ -15,8 +15,10 @@
 //!
 //! [`PIPELINE`] is the table of every step, in the order [`generate_with`]
 //! runs it: its name, what it reads and the function itself (one signature
-//! per kind: [`transforms::Transform`], [`passes::Pass`], [`emit::Emit`]),
-//! and the option that turns it on. The build report
+//! per kind: [`transforms::Transform`] on the JSON, progenitor, a
+//! [`passes::TokenPass`] on its tokens, the parse, [`passes::Pass`] on the
+//! syntax tree, [`emit::Emit`] from the context), and the option that
+//! turns it on. The build report
 //! (`codegen-report.txt`) has a line per step that ran, in the table's
 //! order.
 //!
@@ -42,6 +44,7 @@ pub mod transforms;
 use std::fmt;
 use std::path::Path;
 
+use proc_macro2::TokenStream;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -263,12 +266,24 @@ pub fn generate(spec: Value) -> Result<Generated, CodegenError> {
 pub enum Run {
     /// The spec's JSON as transformed so far, reshaped in place.
     Transform(transforms::Transform),
-    /// The transformed spec, turned into the syntax tree (progenitor).
-    Generate(fn(&Value) -> Result<syn::File, CodegenError>),
+    /// The transformed spec, turned into tokens (progenitor).
+    Generate(fn(&Value) -> Result<TokenStream, CodegenError>),
+    /// progenitor's tokens, before they are parsed: whole items cut.
+    Tokens(passes::TokenPass),
+    /// The tokens, parsed into the syntax tree.
+    Parse(fn(TokenStream) -> Result<syn::File, CodegenError>),
     /// The syntax tree, after the passes before this one.
     Pass(passes::Pass),
     /// The context only: writes text into the outputs.
     Emit(emit::Emit),
+}
+
+/// Where a run of the pipeline is: the spec's JSON, then progenitor's
+/// tokens, then the syntax tree. Each kind of step needs one stage.
+enum Stage {
+    Json,
+    Tokens(TokenStream),
+    Tree(syn::File),
 }
 
 /// The option that turns a step on.
@@ -338,8 +353,11 @@ pub const PIPELINE: &[Step] = &[
     step("strip_string_patterns", Run::Transform(transforms::strip_string_patterns), When::Always),
     step("prune_unreachable_schemas", Run::Transform(transforms::prune_unreachable_schemas), When::Always),
     step("tolerant_enum_properties", Run::Transform(transforms::tolerant_enum_properties), When::TolerantEnums),
-    // progenitor generates; then the syntax passes.
+    // progenitor generates; what need not be parsed is cut; then the
+    // syntax passes.
     step("progenitor", Run::Generate(run_progenitor), When::Always),
+    step("prune_response_builders", Run::Tokens(passes::builders::prune_response_builders), When::Always),
+    step("parse", Run::Parse(parse_generated), When::Always),
     step("route_deep_object_params", Run::Pass(passes::deep_objects::route_deep_object_params), When::Always),
     step("mark_deprecated_operations", Run::Pass(passes::deprecations::mark_deprecated_operations), When::Always),
     step("fence_doc_code_blocks", Run::Pass(passes::doc_markdown::fence_doc_code_blocks), When::Always),
@@ -349,7 +367,6 @@ pub const PIPELINE: &[Step] = &[
     step("operation_table", Run::Pass(passes::operation_table::operation_table), When::Always),
     step("compiling_doc_examples", Run::Pass(passes::doc_examples::compiling_doc_examples), When::Always),
     step("escape_doc_links_and_urls", Run::Pass(passes::doc_markdown::escape_doc_links_and_urls), When::Always),
-    step("prune_response_builders", Run::Pass(passes::builders::prune_response_builders), When::Always),
     step("compact_struct_deserialize", Run::Pass(passes::deserialize::compact_struct_deserialize), When::Always),
     step("paginate_list_operations", Run::Pass(passes::paginate::paginate_list_operations), When::Always),
     // Text written from the context and the passes' outputs.
@@ -367,38 +384,46 @@ pub fn generate_with(spec: Value, options: &Options) -> Result<Generated, Codege
     validate_shape(&spec)?;
     let ctx = Context::new(&spec, options);
     let mut working = spec.clone();
-    let mut file: Option<syn::File> = None;
+    let mut stage = Stage::Json;
     let mut outputs = Outputs::default();
     let mut report = Vec::new();
     for step in PIPELINE.iter().filter(|step| step.when.holds(options)) {
-        let out_of_order = |what: &str| CodegenError::PostProcess {
-            what: format!("step `{}` {what} (build/mod.rs's PIPELINE)", step.name),
+        let out_of_order = || CodegenError::PostProcess {
+            what: format!(
+                "step `{}` is out of order in build/mod.rs's PIPELINE: it cannot read what the \
+                 steps before it left",
+                step.name
+            ),
         };
-        let touched = match step.run {
-            Run::Transform(transform) if file.is_none() => transform(&mut working, &ctx),
-            Run::Transform(_) => {
-                return Err(out_of_order("transforms the spec after progenitor ran"));
+        let touched = match (step.run, &mut stage) {
+            (Run::Transform(transform), Stage::Json) => transform(&mut working, &ctx),
+            (Run::Generate(generate), Stage::Json) => {
+                let tokens = generate(&working)?;
+                let items = passes::tokens::items(tokens.clone()).len();
+                stage = Stage::Tokens(tokens);
+                items
             }
-            Run::Generate(generate) if file.is_none() => {
-                passes::operation_builders(file.insert(generate(&working)?))
+            (Run::Tokens(pass), Stage::Tokens(tokens)) => pass(tokens, &ctx, &mut outputs)?,
+            (Run::Parse(parse), Stage::Tokens(tokens)) => {
+                let file = parse(std::mem::take(tokens))?;
+                let builders = passes::operation_builders(&file);
+                stage = Stage::Tree(file);
+                builders
             }
-            Run::Generate(_) => return Err(out_of_order("runs progenitor twice")),
-            Run::Pass(pass) => {
-                let tree = file
-                    .as_mut()
-                    .ok_or_else(|| out_of_order("is a pass before progenitor ran"))?;
-                pass(tree, &ctx, &mut outputs)?
-            }
-            Run::Emit(emit) => emit(&ctx, &mut outputs),
+            (Run::Pass(pass), Stage::Tree(file)) => pass(file, &ctx, &mut outputs)?,
+            (Run::Emit(emit), _) => emit(&ctx, &mut outputs),
+            _ => return Err(out_of_order()),
         };
         report.push(ReportLine {
             name: step.name,
             touched,
         });
     }
-    let file = file.ok_or_else(|| CodegenError::PostProcess {
-        what: "PIPELINE has no progenitor step".into(),
-    })?;
+    let Stage::Tree(file) = stage else {
+        return Err(CodegenError::PostProcess {
+            what: "PIPELINE ends before the generated code is parsed".into(),
+        });
+    };
     Ok(Generated {
         // The feature tables go into the one generated file, so the crate
         // still has a single `include!` of generated code.
@@ -411,8 +436,8 @@ pub fn generate_with(spec: Value, options: &Options) -> Result<Generated, Codege
 }
 
 /// progenitor's generator (builder interface) on the transformed spec
-/// (reported as the number of operation builders it generated).
-pub fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
+/// (reported as the number of top-level items it generated).
+pub fn run_progenitor(spec: &Value) -> Result<TokenStream, CodegenError> {
     // Read from the borrowed document: no copy of the whole spec.
     let openapi = openapiv3::OpenAPI::deserialize(spec).map_err(|e| CodegenError::NotOpenApi {
         what: e.to_string(),
@@ -432,11 +457,16 @@ pub fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
             None::<&String>,
         );
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator
+    generator
         .generate_tokens(&openapi)
         .map_err(|e| CodegenError::Generator {
             what: one_line(&e.to_string()),
-        })?;
+        })
+}
+
+/// progenitor's tokens parsed into the syntax tree the passes rewrite
+/// (reported as the number of operation builders in it).
+pub fn parse_generated(tokens: TokenStream) -> Result<syn::File, CodegenError> {
     syn::parse2(tokens).map_err(|e| CodegenError::Generator {
         what: format!("generated tokens do not parse: {e}"),
     })
@@ -459,18 +489,23 @@ mod tests {
     }
 
     #[test]
-    fn transforms_then_progenitor_once_then_passes() {
+    fn transforms_then_progenitor_then_token_passes_then_parse_then_passes() {
         let kinds: String = PIPELINE
             .iter()
             .filter_map(|s| match s.run {
                 Run::Transform(_) => Some('t'),
                 Run::Generate(_) => Some('g'),
+                Run::Tokens(_) => Some('k'),
+                Run::Parse(_) => Some('r'),
                 Run::Pass(_) => Some('p'),
                 Run::Emit(_) => None,
             })
             .collect();
-        let shape = kinds.trim_start_matches('t').trim_end_matches('p');
-        assert_eq!(shape, "g", "{kinds}");
+        let shape = kinds
+            .trim_start_matches('t')
+            .trim_end_matches('p')
+            .replace('k', "");
+        assert_eq!(shape, "gr", "{kinds}");
     }
 
     #[test]

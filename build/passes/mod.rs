@@ -19,6 +19,7 @@ pub mod doc_markdown;
 pub mod operation_table;
 pub mod paginate;
 pub mod parameter_docs;
+pub mod tokens;
 pub mod typed_send;
 
 use syn::visit::Visit;
@@ -28,6 +29,11 @@ use super::context::{Context, Outputs};
 
 /// The signature of every pass.
 pub type Pass = fn(&mut syn::File, &Context<'_>, &mut Outputs) -> Result<usize, CodegenError>;
+
+/// The signature of a pass on progenitor's tokens before they are parsed
+/// (see [`tokens`]): for cuts of whole items, which then cost no parsing.
+pub type TokenPass =
+    fn(&mut proc_macro2::TokenStream, &Context<'_>, &mut Outputs) -> Result<usize, CodegenError>;
 
 /// The operation id a generated `send()` body reports in its
 /// `OperationInfo { operation_id: "…" }`.
@@ -149,6 +155,20 @@ pub(crate) mod testing {
         let ctx = Context::new(spec, &options);
         let mut outputs = Outputs::default();
         let result = pass(file, &ctx, &mut outputs);
+        (result, outputs)
+    }
+
+    /// Runs the token pass `pass` on `stream` with the context of `spec`,
+    /// every option on.
+    pub fn run_tokens(
+        pass: super::TokenPass,
+        stream: &mut proc_macro2::TokenStream,
+        spec: &Value,
+    ) -> (Result<usize, CodegenError>, Outputs) {
+        let options = Options::default();
+        let ctx = Context::new(spec, &options);
+        let mut outputs = Outputs::default();
+        let result = pass(stream, &ctx, &mut outputs);
         (result, outputs)
     }
 
