@@ -64,6 +64,11 @@ fn close_indented_block(out: &mut Vec<String>) {
 /// Wraps bare URLs and escapes non-link brackets of a Markdown text, outside
 /// fenced code blocks and code spans (see `escape_doc_links_and_urls`).
 pub fn escape_markdown_links(doc: &str) -> String {
+    // Only brackets and URLs change: most descriptions have neither, and
+    // are every doc attribute of the generated code.
+    if !doc.contains('[') && !doc.contains("http") {
+        return doc.to_owned();
+    }
     let mut out = String::with_capacity(doc.len());
     let mut in_fence = false;
     for (i, line) in doc.split('\n').enumerate() {
@@ -135,8 +140,15 @@ fn escape_line(line: &str, out: &mut String) {
                 continue;
             }
         }
-        let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-        if (rest.starts_with("https://") || rest.starts_with("http://"))
+        let url_at = |scheme: &str| {
+            c == 'h'
+                && chars[i..]
+                    .iter()
+                    .take(scheme.len())
+                    .copied()
+                    .eq(scheme.chars())
+        };
+        if (url_at("https://") || url_at("http://"))
             && !matches!(previous, Some('<' | '(' | '"' | '\'' | '='))
         {
             let mut end = (i..chars.len())

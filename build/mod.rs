@@ -5,21 +5,27 @@
 //! | folder / file | reads | writes |
 //! |---|---|---|
 //! | [`spec`] | the spec | answers: the one reading of the spec |
-//! | [`transforms`] | the spec | the spec, reshaped for progenitor |
+//! | [`context`] | spec answers | [`Context`]: the answers every step is handed, read once |
+//! | [`transforms`] | the spec (and the context) | the spec, reshaped for progenitor |
 //! | progenitor (here) | the transformed spec | a syntax tree |
-//! | [`passes`] | the syntax tree (and spec answers) | the syntax tree |
+//! | [`passes`] | the syntax tree (and the context) | the syntax tree |
 //! | [`markdown`] | text | text (the spec's Markdown made rustdoc-safe) |
-//! | [`emit`] | spec answers | Rust source text appended to the client |
-//! | [`test_outputs`] | spec answers, pass results | files only the crate's tests include |
+//! | [`emit`] | the context | Rust source text appended to the client |
+//! | [`test_outputs`] | the context, pass results | files only the crate's tests include |
 //!
-//! [`PIPELINE`] lists every step in the order [`generate_with`] runs it,
-//! with what it reads; the build report (`codegen-report.txt`) follows it
-//! line for line, and a run whose steps stray from the table fails.
+//! [`PIPELINE`] is the table of every step, in the order [`generate_with`]
+//! runs it: its name, what it reads and the function itself (one signature
+//! per kind: [`transforms::Transform`] on the JSON, progenitor, a
+//! [`passes::TokenPass`] on its tokens, the parse, [`passes::Pass`] on the
+//! syntax tree, [`emit::Emit`] from the context), and the option that
+//! turns it on. The build report
+//! (`codegen-report.txt`) has a line per step that ran, in the table's
+//! order.
 //!
 //! `build.rs` and `xtask` include this directory with `#[path]` so that the
 //! validation done by `cargo xtask refresh-spec` is exactly the generation the
-//! crate's build performs, never a copy of it; the unit tests beside the
-//! parsers and name mappers run in xtask's test build (`cargo test -p
+//! crate's build performs, never a copy of it; the unit tests beside every
+//! transform, pass and emitter run in xtask's test build (`cargo test -p
 //! xtask`), never in a user's.
 
 #![allow(
@@ -27,6 +33,7 @@
     reason = "each includer uses a different part of this module"
 )]
 
+pub mod context;
 pub mod emit;
 pub mod markdown;
 pub mod passes;
@@ -34,11 +41,14 @@ pub mod spec;
 pub mod test_outputs;
 pub mod transforms;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use proc_macro2::TokenStream;
+use serde::Deserialize;
 use serde_json::Value;
+
+pub use context::{Context, Outputs};
 
 /// Relative path, from the crate root, of the spec the build reads by default.
 pub const DEFAULT_SPEC_PATH: &str = "openapi/incident-io.json";
@@ -110,19 +120,15 @@ pub struct ReportLine {
 pub struct Generated {
     /// The formatted Rust source of the client.
     pub code: String,
-    /// What each transform and pass did, in the order they ran.
+    /// What each step did, in the order they ran.
     pub report: Vec<ReportLine>,
-    /// `operation_types! { method => SuccessType, … }`: one line per
-    /// operation, for tests that must name each operation's response type.
-    /// Written beside the code; the library never includes it.
-    pub operation_types: String,
-    /// `list_operations! { method => Builder, … }`: the paginated operations,
-    /// for tests. Written beside the code; the library never includes it.
-    pub list_operations: String,
-    /// `conformance_calls! { … }`: one call per operation with its required
-    /// parameters and body from the spec's examples, for the conformance
-    /// tests. Written beside the code; the library never includes it.
-    pub conformance_calls: String,
+    /// Files for the crate's own tests, `(file name, contents)`, when
+    /// [`Options::test_outputs`] asks for them: `operation_types.rs`
+    /// (`operation_types! { method => SuccessType, … }`),
+    /// `list_operations.rs` (`list_operations! { method => Builder, … }`)
+    /// and `conformance_calls.rs` (a call per operation from the spec's
+    /// examples). The library never includes them.
+    pub test_files: Vec<(&'static str, String)>,
     /// Number of operations in the spec (all of them are generated).
     pub operations: usize,
     /// Number of component schemas in the spec as published.
@@ -130,7 +136,7 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// The report as text, one `name: touched` line per transform.
+    /// The report as text, one `name: touched` line per step that ran.
     pub fn report_text(&self) -> String {
         let mut out = format!(
             "operations: {}\nschemas (as published): {}\n",
@@ -198,12 +204,7 @@ pub fn validate_shape(spec: &Value) -> Result<(), CodegenError> {
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
         return Err(not("there is no `paths` object".into()));
     };
-    if root
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_object)
-        .is_none()
-    {
+    if spec::component_schemas(spec).is_none() {
         return Err(not("there is no `components.schemas` object".into()));
     }
     for (path, method, op) in spec::operations(paths) {
@@ -235,6 +236,9 @@ pub struct Options {
     /// Generate the run-time operation catalog (the crate's `catalog`
     /// feature).
     pub catalog: bool,
+    /// Write the files only the crate's own tests include (see
+    /// [`Generated::test_files`]): this workspace's builds, never a user's.
+    pub test_outputs: bool,
 }
 
 impl Default for Options {
@@ -246,6 +250,7 @@ impl Default for Options {
             webhooks: true,
             mock: true,
             catalog: true,
+            test_outputs: true,
         }
     }
 }
@@ -255,186 +260,189 @@ pub fn generate(spec: Value) -> Result<Generated, CodegenError> {
     generate_with(spec, &Options::default())
 }
 
-/// What a pipeline step reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    /// The spec as published (after `validate_shape`).
-    RawSpec,
-    /// The spec after the transforms before this step.
-    TransformedSpec,
-    /// progenitor's syntax tree, after the passes before this step.
-    SyntaxTree,
-    /// Answers of the spec queries (and pass results): the step writes text.
-    Text,
+/// What a step reads, and the function that runs it: one signature per
+/// kind.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// The spec's JSON as transformed so far, reshaped in place.
+    Transform(transforms::Transform),
+    /// The transformed spec, turned into tokens (progenitor).
+    Generate(fn(&Value) -> Result<TokenStream, CodegenError>),
+    /// progenitor's tokens, before they are parsed: whole items cut.
+    Tokens(passes::TokenPass),
+    /// The tokens, parsed into the syntax tree.
+    Parse(fn(TokenStream) -> Result<syn::File, CodegenError>),
+    /// The syntax tree, after the passes before this one.
+    Pass(passes::Pass),
+    /// The context only: writes text into the outputs.
+    Emit(emit::Emit),
 }
 
-/// Every step of [`generate_with`], in the order it runs, with what it
-/// reads. Optional steps (service selection, tolerant enums, the feature
-/// tables) are skipped when their option is off; the order never changes.
-pub const PIPELINE: &[(&str, Input)] = &[
-    // Read from the spec as published: every service, then the client's.
-    ("services_table", Input::Text),
-    ("select_services", Input::RawSpec),
-    ("webhook_event_lists", Input::Text),
-    ("mock_operation_table", Input::Text),
+/// Where a run of the pipeline is: the spec's JSON, then progenitor's
+/// tokens, then the syntax tree. Each kind of step needs one stage.
+enum Stage {
+    Json,
+    Tokens(TokenStream),
+    Tree(syn::File),
+}
+
+/// The option that turns a step on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Every run.
+    Always,
+    /// Only some services are enabled ([`Options::services`]).
+    SomeServices,
+    /// [`Options::webhooks`].
+    Webhooks,
+    /// [`Options::mock`].
+    Mock,
+    /// [`Options::catalog`].
+    Catalog,
+    /// [`Options::tolerant_enums`].
+    TolerantEnums,
+    /// [`Options::test_outputs`].
+    TestOutputs,
+}
+
+impl When {
+    /// Whether `options` turn the step on.
+    pub fn holds(self, options: &Options) -> bool {
+        match self {
+            When::Always => true,
+            When::SomeServices => options.services.is_some(),
+            When::Webhooks => options.webhooks,
+            When::Mock => options.mock,
+            When::Catalog => options.catalog,
+            When::TolerantEnums => options.tolerant_enums,
+            When::TestOutputs => options.test_outputs,
+        }
+    }
+}
+
+/// One row of [`PIPELINE`].
+#[derive(Clone, Copy)]
+pub struct Step {
+    /// The function's name, as in the source and the build report.
+    pub name: &'static str,
+    /// What it reads, and the function.
+    pub run: Run,
+    /// The option that turns it on.
+    pub when: When,
+}
+
+const fn step(name: &'static str, run: Run, when: When) -> Step {
+    Step { name, run, when }
+}
+
+/// Every step of [`generate_with`], in the order it runs: transforms on
+/// the JSON, then progenitor, then the passes on its syntax tree; emitters
+/// read only the context, so they may stand anywhere, and stand where
+/// their text goes in the generated file. Steps whose option is off are
+/// skipped; the order never changes.
+#[rustfmt::skip]
+pub const PIPELINE: &[Step] = &[
+    // Tables read from the context: every service (compiled or not), then
+    // the enabled services alone.
+    step("services_table", Run::Emit(emit::services_table), When::Always),
+    step("select_services", Run::Transform(transforms::select_services), When::SomeServices),
+    step("webhook_event_lists", Run::Emit(emit::webhooks::webhook_event_lists), When::Webhooks),
+    step("mock_operation_table", Run::Emit(emit::mock::operation_table), When::Mock),
     // Transforms: what progenitor cannot take as published.
-    ("deep_object_query_params", Input::TransformedSpec),
-    ("strip_string_patterns", Input::TransformedSpec),
-    ("prune_unreachable_schemas", Input::TransformedSpec),
-    ("tolerant_enum_properties", Input::TransformedSpec),
-    // progenitor generates; then the syntax passes.
-    ("route_deep_object_params", Input::SyntaxTree),
-    ("mark_deprecated_operations", Input::SyntaxTree),
-    ("fence_doc_code_blocks", Input::SyntaxTree),
-    ("document_builder_parameters", Input::SyntaxTree),
-    ("typed_send_errors", Input::SyntaxTree),
-    ("remove_unconfigured_constructor", Input::SyntaxTree),
-    ("operation_table", Input::SyntaxTree),
-    ("compiling_doc_examples", Input::SyntaxTree),
-    ("escape_doc_links_and_urls", Input::SyntaxTree),
-    ("prune_response_builders", Input::SyntaxTree),
-    ("compact_struct_deserialize", Input::SyntaxTree),
-    ("paginate_list_operations", Input::SyntaxTree),
-    // Text written from the spec answers and the passes' results.
-    ("operation_catalog", Input::Text),
-    ("mock_typed_handles", Input::Text),
+    step("deep_object_query_params", Run::Transform(transforms::deep_object_query_params), When::Always),
+    step("strip_string_patterns", Run::Transform(transforms::strip_string_patterns), When::Always),
+    step("prune_unreachable_schemas", Run::Transform(transforms::prune_unreachable_schemas), When::Always),
+    step("tolerant_enum_properties", Run::Transform(transforms::tolerant_enum_properties), When::TolerantEnums),
+    // progenitor generates; what need not be parsed is cut; then the
+    // syntax passes.
+    step("progenitor", Run::Generate(run_progenitor), When::Always),
+    step("prune_response_builders", Run::Tokens(passes::builders::prune_response_builders), When::Always),
+    step("parse", Run::Parse(parse_generated), When::Always),
+    step("route_deep_object_params", Run::Pass(passes::deep_objects::route_deep_object_params), When::Always),
+    step("mark_deprecated_operations", Run::Pass(passes::deprecations::mark_deprecated_operations), When::Always),
+    step("fence_doc_code_blocks", Run::Pass(passes::doc_markdown::fence_doc_code_blocks), When::Always),
+    step("document_builder_parameters", Run::Pass(passes::parameter_docs::document_builder_parameters), When::Always),
+    step("typed_send_errors", Run::Pass(passes::typed_send::typed_send_errors), When::Always),
+    step("remove_unconfigured_constructor", Run::Pass(passes::constructor::remove_unconfigured_constructor), When::Always),
+    step("operation_table", Run::Pass(passes::operation_table::operation_table), When::Always),
+    step("compiling_doc_examples", Run::Pass(passes::doc_examples::compiling_doc_examples), When::Always),
+    step("escape_doc_links_and_urls", Run::Pass(passes::doc_markdown::escape_doc_links_and_urls), When::Always),
+    step("compact_struct_deserialize", Run::Pass(passes::deserialize::compact_struct_deserialize), When::Always),
+    step("paginate_list_operations", Run::Pass(passes::paginate::paginate_list_operations), When::Always),
+    // Text written from the context and the passes' outputs.
+    step("operation_catalog", Run::Emit(emit::catalog::operation_catalog), When::Catalog),
+    step("mock_typed_handles", Run::Emit(emit::mock::mock_typed_handles), When::Mock),
+    // Files for the crate's own tests.
+    step("operation_types", Run::Emit(test_outputs::operation_types), When::TestOutputs),
+    step("list_operations", Run::Emit(test_outputs::list_operations), When::TestOutputs),
+    step("conformance_calls", Run::Emit(test_outputs::conformance::conformance_calls), When::TestOutputs),
 ];
 
-/// Runs the whole pipeline on a parsed spec with the given options, step by
-/// step as [`PIPELINE`] lists them.
-pub fn generate_with(mut spec: Value, options: &Options) -> Result<Generated, CodegenError> {
+/// Runs the whole pipeline on a parsed spec with the given options: the
+/// context read once, then every step of [`PIPELINE`] its options turn on,
+/// in order.
+pub fn generate_with(spec: Value, options: &Options) -> Result<Generated, CodegenError> {
     validate_shape(&spec)?;
-    let operations = spec::operation_refs(&spec).len();
-    let schemas = spec["components"]["schemas"]
-        .as_object()
-        .map_or(0, |s| s.len());
+    let ctx = Context::new(&spec, options);
+    let mut working = spec.clone();
+    let mut stage = Stage::Json;
+    let mut outputs = Outputs::default();
     let mut report = Vec::new();
-    let mut line = |name: &'static str, touched: usize| report.push(ReportLine { name, touched });
-    let mut appended = String::new();
-
-    // The spec as published, narrowed to the enabled services: every spec
-    // answer the passes and emitters use is read here, before the
-    // transforms reshape parameters for progenitor.
-    // `SERVICES` lists every service, compiled or not: the features table
-    // of Cargo.toml is held to it.
-    appended.push_str(&emit::services_table(&spec));
-    line("services_table", spec::service_tags(&spec).len());
-    if let Some(enabled) = &options.services {
-        line(
-            "select_services",
-            transforms::select_services(&mut spec, enabled),
-        );
+    for step in PIPELINE.iter().filter(|step| step.when.holds(options)) {
+        let out_of_order = || CodegenError::PostProcess {
+            what: format!(
+                "step `{}` is out of order in build/mod.rs's PIPELINE: it cannot read what the \
+                 steps before it left",
+                step.name
+            ),
+        };
+        let touched = match (step.run, &mut stage) {
+            (Run::Transform(transform), Stage::Json) => transform(&mut working, &ctx),
+            (Run::Generate(generate), Stage::Json) => {
+                let tokens = generate(&working)?;
+                let items = passes::tokens::items(tokens.clone()).len();
+                stage = Stage::Tokens(tokens);
+                items
+            }
+            (Run::Tokens(pass), Stage::Tokens(tokens)) => pass(tokens, &ctx, &mut outputs)?,
+            (Run::Parse(parse), Stage::Tokens(tokens)) => {
+                let file = parse(std::mem::take(tokens))?;
+                let builders = passes::operation_builders(&file);
+                stage = Stage::Tree(file);
+                builders
+            }
+            (Run::Pass(pass), Stage::Tree(file)) => pass(file, &ctx, &mut outputs)?,
+            (Run::Emit(emit), _) => emit(&ctx, &mut outputs),
+            _ => return Err(out_of_order()),
+        };
+        report.push(ReportLine {
+            name: step.name,
+            touched,
+        });
     }
-    if options.webhooks {
-        let lists = emit::webhooks::event_lists(&spec);
-        line("webhook_event_lists", lists.lines().count());
-        appended.push_str(&lists);
-    }
-    if options.mock {
-        let mock = emit::mock::operation_table(&spec);
-        line("mock_operation_table", spec::operation_refs(&spec).len());
-        appended.push_str(&mock);
-    }
-    let mock_bodies = options.mock.then(|| emit::mock::body_types(&spec));
-    let ops = spec_operations(&spec);
-    let lists = spec::pagination::list_operations(&spec);
-    let catalog = options
-        .catalog
-        .then(|| emit::catalog::entries(&spec, &lists));
-
-    let applied = transforms::apply_all(&mut spec, options.webhooks, options.tolerant_enums);
-    for entry in &applied.report {
-        line(entry.name, entry.touched);
-    }
-    let conformance_calls = test_outputs::conformance::calls(&spec);
-    let request_types = passes::builders::request_types(&spec);
-
-    let mut file = run_progenitor(&spec)?;
-
-    let by_method_name: BTreeMap<String, passes::SpecOperation> = ops
-        .iter()
-        .map(|op| (spec::method_name(&op.id), op.clone()))
-        .collect();
-    let mut success_types = BTreeMap::new();
-    line(
-        "route_deep_object_params",
-        passes::deep_objects::route_deep_object_params(
-            &mut file,
-            &by_method_name,
-            &applied.deep_object_params,
-        )?,
-    );
-    line(
-        "mark_deprecated_operations",
-        passes::deprecations::mark_deprecated_operations(&mut file, &ops)?,
-    );
-    line(
-        "fence_doc_code_blocks",
-        passes::doc_markdown::fence_doc_code_blocks(&mut file),
-    );
-    line(
-        "document_builder_parameters",
-        passes::parameter_docs::document_builder_parameters(&mut file, &spec),
-    );
-    line(
-        "typed_send_errors",
-        passes::typed_send::typed_send_errors(&mut file, &mut success_types)?,
-    );
-    line(
-        "remove_unconfigured_constructor",
-        passes::constructor::remove_unconfigured_constructor(&mut file)?,
-    );
-    line(
-        "operation_table",
-        passes::operation_table::operation_table(&mut file, &by_method_name)?,
-    );
-    line(
-        "compiling_doc_examples",
-        passes::doc_examples::compiling_doc_examples(&mut file, &spec)?,
-    );
-    line(
-        "escape_doc_links_and_urls",
-        passes::doc_markdown::escape_doc_links_and_urls(&mut file),
-    );
-    line(
-        "prune_response_builders",
-        passes::builders::prune_response_builders(&mut file, &request_types)?,
-    );
-    let (compacted, deserialize_impls) = passes::deserialize::compact_struct_deserialize(&mut file);
-    line("compact_struct_deserialize", compacted);
-    appended.push_str(&deserialize_impls);
-    let paginated = passes::paginate::paginate_list_operations(&mut file, &lists)?;
-    line("paginate_list_operations", paginated.len());
-
-    if let Some(catalog) = &catalog {
-        appended.push_str(&emit::catalog::render(catalog, &success_types));
-        line("operation_catalog", catalog.entries.len());
-    }
-    if let Some(bodies) = &mock_bodies {
-        appended.push_str(&emit::mock::typed_handles(&success_types, bodies));
-        line("mock_typed_handles", success_types.len());
-    }
-    check_pipeline_order(&report)?;
-
+    let Stage::Tree(file) = stage else {
+        return Err(CodegenError::PostProcess {
+            what: "PIPELINE ends before the generated code is parsed".into(),
+        });
+    };
     Ok(Generated {
         // The feature tables go into the one generated file, so the crate
         // still has a single `include!` of generated code.
-        code: prettyplease::unparse(&file) + &appended,
-        operation_types: test_outputs::operation_types_macro_call(&success_types),
-        list_operations: test_outputs::list_operations_macro_call(&paginated),
-        conformance_calls,
+        code: prettyplease::unparse(&file) + &outputs.appended,
+        test_files: outputs.test_files,
         report,
-        operations,
-        schemas,
+        operations: spec::operation_refs(&spec).len(),
+        schemas: spec::component_schemas(&spec).map_or(0, |s| s.len()),
     })
 }
 
-/// progenitor's generator (builder interface) on the transformed spec.
-fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
-    let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(spec.clone()).map_err(|e| CodegenError::NotOpenApi {
-            what: e.to_string(),
-        })?;
+/// progenitor's generator (builder interface) on the transformed spec
+/// (reported as the number of top-level items it generated).
+pub fn run_progenitor(spec: &Value) -> Result<TokenStream, CodegenError> {
+    // Read from the borrowed document: no copy of the whole spec.
+    let openapi = openapiv3::OpenAPI::deserialize(spec).map_err(|e| CodegenError::NotOpenApi {
+        what: e.to_string(),
+    })?;
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
@@ -450,53 +458,19 @@ fn run_progenitor(spec: &Value) -> Result<syn::File, CodegenError> {
             None::<&String>,
         );
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator
+    generator
         .generate_tokens(&openapi)
         .map_err(|e| CodegenError::Generator {
             what: one_line(&e.to_string()),
-        })?;
+        })
+}
+
+/// progenitor's tokens parsed into the syntax tree the passes rewrite
+/// (reported as the number of operation builders in it).
+pub fn parse_generated(tokens: TokenStream) -> Result<syn::File, CodegenError> {
     syn::parse2(tokens).map_err(|e| CodegenError::Generator {
         what: format!("generated tokens do not parse: {e}"),
     })
-}
-
-/// The operations as the passes need them, read through the spec queries.
-fn spec_operations(spec: &Value) -> Vec<passes::SpecOperation> {
-    let refs = spec::operation_refs(spec);
-    let deprecations: Vec<(&str, bool)> =
-        refs.iter().map(|op| (op.id(), op.deprecated())).collect();
-    refs.iter()
-        .map(|op| passes::SpecOperation {
-            id: op.id().to_owned(),
-            method: op.method.to_uppercase(),
-            path: op.path.to_owned(),
-            tags: op.tags().into_iter().map(str::to_owned).collect(),
-            deprecated: op.deprecated(),
-            replay_key: spec::replay::replay_key(spec, op).map(str::to_owned),
-            replacement: op
-                .deprecated()
-                .then(|| spec::replacement(op.id(), &deprecations))
-                .flatten()
-                .map(str::to_owned),
-        })
-        .collect()
-}
-
-/// Fails when the steps that ran are not in [`PIPELINE`]'s order, so the
-/// table cannot drift from the code.
-fn check_pipeline_order(report: &[ReportLine]) -> Result<(), CodegenError> {
-    let mut table = PIPELINE.iter().map(|(name, _)| *name);
-    for step in report {
-        if !table.any(|name| name == step.name) {
-            return Err(CodegenError::PostProcess {
-                what: format!(
-                    "step `{}` ran out of the order of build/mod.rs's PIPELINE table",
-                    step.name
-                ),
-            });
-        }
-    }
-    Ok(())
 }
 
 fn one_line(s: &str) -> String {
@@ -509,17 +483,90 @@ mod tests {
 
     #[test]
     fn pipeline_names_are_unique() {
-        let mut names: Vec<&str> = PIPELINE.iter().map(|(n, _)| *n).collect();
+        let mut names: Vec<&str> = PIPELINE.iter().map(|s| s.name).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), PIPELINE.len());
     }
 
     #[test]
-    fn steps_out_of_order_are_refused() {
-        let line = |name| ReportLine { name, touched: 0 };
-        assert!(check_pipeline_order(&[line("select_services"), line("operation_table")]).is_ok());
-        assert!(check_pipeline_order(&[line("operation_table"), line("select_services")]).is_err());
-        assert!(check_pipeline_order(&[line("not_a_step")]).is_err());
+    fn transforms_then_progenitor_then_token_passes_then_parse_then_passes() {
+        let kinds: String = PIPELINE
+            .iter()
+            .filter_map(|s| match s.run {
+                Run::Transform(_) => Some('t'),
+                Run::Generate(_) => Some('g'),
+                Run::Tokens(_) => Some('k'),
+                Run::Parse(_) => Some('r'),
+                Run::Pass(_) => Some('p'),
+                Run::Emit(_) => None,
+            })
+            .collect();
+        let shape = kinds
+            .trim_start_matches('t')
+            .trim_end_matches('p')
+            .replace('k', "");
+        assert_eq!(shape, "gr", "{kinds}");
+    }
+
+    #[test]
+    fn options_turn_steps_off_but_never_reorder_them() {
+        let all = Options::default();
+        let user = Options {
+            services: Some(Default::default()),
+            webhooks: false,
+            mock: false,
+            catalog: false,
+            test_outputs: false,
+            ..Options::default()
+        };
+        let on = |options: &Options| -> Vec<&str> {
+            PIPELINE
+                .iter()
+                .filter(|s| s.when.holds(options))
+                .map(|s| s.name)
+                .collect()
+        };
+        let everything = on(&all);
+        let users = on(&user);
+        assert!(users.contains(&"select_services") && !everything.contains(&"select_services"));
+        for off in [
+            "webhook_event_lists",
+            "mock_operation_table",
+            "operation_catalog",
+            "operation_types",
+            "list_operations",
+            "conformance_calls",
+        ] {
+            assert!(everything.contains(&off) && !users.contains(&off), "{off}");
+        }
+        let common: Vec<&str> = everything
+            .iter()
+            .copied()
+            .filter(|n| users.contains(n))
+            .collect();
+        let users_common: Vec<&str> = users
+            .iter()
+            .copied()
+            .filter(|n| everything.contains(n))
+            .collect();
+        assert_eq!(common, users_common);
+    }
+
+    #[test]
+    fn a_spec_with_no_operations_generates_and_reports_each_step() {
+        let spec = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {}},
+        });
+        // progenitor generates a client with no methods; the passes that
+        // expect generated items fail loudly, naming what they missed.
+        let error = generate(spec).unwrap_err().to_string();
+        assert!(
+            error.contains("no generated send() methods found"),
+            "{error}"
+        );
     }
 }

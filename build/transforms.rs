@@ -2,18 +2,22 @@
 //! progenitor (0.15) or typify (0.8) cannot take as it is, or that would give
 //! users a type that breaks when the API evolves.
 //!
-//! Every transform is a plain function over the JSON document that returns how
-//! many items it touched; [`apply_all`] runs them in order and collects the
-//! counts for the build report. None of them names an operation, tag or schema
-//! of today's spec: they recognise constructs, so older and newer specs work.
+//! Every transform has one signature, [`Transform`]: the JSON document to
+//! reshape, the pipeline's [`Context`] (the spec's answers, read before any
+//! transform ran), and the number of items it touched, for the build
+//! report. `PIPELINE` in `build/mod.rs` runs them in order. None of them
+//! names an operation, tag or schema of today's spec: they recognise
+//! constructs, so older and newer specs work.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToPascalCase;
 use serde_json::{Value, json};
 
-use super::ReportLine;
-use super::spec::{self, HTTP_METHODS, service_feature};
+use super::context::Context;
+use super::spec::{self, HTTP_METHODS};
+
+/// The signature of every transform.
+pub type Transform = fn(&mut Value, &Context<'_>) -> usize;
 
 /// The crate the `x-rust-type` extensions point at (this crate, through
 /// `extern crate self as incidentio;` in `src/lib.rs`).
@@ -25,42 +29,6 @@ pub const TOLERANT_PATH: &str = "incidentio::Tolerant";
 /// Path of the hand-written deepObject query value (operator filters).
 pub const FILTER_PATH: &str = "incidentio::filter::Filter";
 
-/// What [`apply_all`] did: the per-transform counts, and the query
-/// parameters that must be encoded deepObject-style (operationId, name).
-#[derive(Debug, Default)]
-pub struct Applied {
-    /// One line per transform, in the order they ran.
-    pub report: Vec<ReportLine>,
-    /// `(operationId, parameter name)` of every deepObject query parameter.
-    pub deep_object_params: BTreeSet<(String, String)>,
-}
-
-/// Applies every transform in order. `keep_webhook_schemas` keeps the
-/// payload schemas of `x-webhooks` (webhook events and audit-log entries) as
-/// pruning roots, for the `webhooks` feature.
-///
-/// `tolerant_enums: false` leaves enums strict; it exists only to measure
-/// what tolerance costs (see `INCIDENTIO_STRICT_ENUMS` in build.rs).
-pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool, tolerant_enums: bool) -> Applied {
-    let mut applied = Applied::default();
-    let mut record = |name: &'static str, touched: usize| {
-        applied.report.push(ReportLine { name, touched });
-    };
-
-    let deep = deep_object_query_params(spec);
-    record("deep_object_query_params", deep.len());
-    record("strip_string_patterns", strip_string_patterns(spec));
-    record(
-        "prune_unreachable_schemas",
-        prune_unreachable_schemas(spec, keep_webhook_schemas),
-    );
-    if tolerant_enums {
-        record("tolerant_enum_properties", tolerant_enum_properties(spec));
-    }
-    applied.deep_object_params = deep;
-    applied
-}
-
 /// **Construct:** the spec's services (tags: dozens of them), of which a user typically
 /// calls two or three.
 ///
@@ -68,10 +36,12 @@ pub fn apply_all(spec: &mut Value, keep_webhook_schemas: bool, tolerant_enums: b
 /// and typify every schema it reaches: a user who needs incidents and the
 /// catalog compiles the whole API.
 ///
-/// **Fix:** remove the operations whose tags are all outside `enabled`
-/// (service feature names, see [`service_feature`]); pruning then drops the
-/// schemas only they reached. Returns the number of operations removed.
-pub fn select_services(spec: &mut Value, enabled: &BTreeSet<String>) -> usize {
+/// **Fix:** remove the operations of the services the options do not
+/// enable ([`spec::in_services`], the rule the context's answers follow);
+/// pruning then drops the schemas only they reached. Returns the number of
+/// operations removed.
+pub fn select_services(spec: &mut Value, ctx: &Context<'_>) -> usize {
+    let enabled = ctx.options.services.as_ref();
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return 0;
     };
@@ -84,13 +54,14 @@ pub fn select_services(spec: &mut Value, enabled: &BTreeSet<String>) -> usize {
             if !HTTP_METHODS.contains(&method.as_str()) {
                 return true;
             }
-            let keep = op
+            let tags: Vec<&str> = op
                 .get("tags")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
-                .any(|tag| enabled.contains(&service_feature(tag)));
+                .collect();
+            let keep = spec::in_services(&tags, enabled);
             if !keep {
                 removed += 1;
             }
@@ -115,26 +86,28 @@ pub fn select_services(spec: &mut Value, enabled: &BTreeSet<String>) -> usize {
 ///
 /// **Fix:** point the parameter's schema at the hand-written
 /// `incidentio::filter::Filter` (through `x-rust-type`) and drop the style so
-/// progenitor accepts it; the returned list tells the post-processing pass
-/// which generated calls must encode these values deepObject-style.
-pub fn deep_object_query_params(spec: &mut Value) -> BTreeSet<(String, String)> {
-    // Found through the spec queries (path-level parameters and `$ref`s
-    // included), then rewritten where they are defined.
-    let mut found = BTreeSet::new();
-    let mut definitions = BTreeSet::new();
-    for op in spec::operation_refs(spec) {
-        for param in spec::parameters(spec, &op) {
-            if param.style != spec::ParamStyle::Plain {
-                found.insert((op.id().to_owned(), param.name.to_owned()));
-                definitions.insert((op.path.to_owned(), param.name.to_owned()));
-            }
-        }
-    }
+/// progenitor accepts it; the context's `deep_object_params` tell the
+/// `route_deep_object_params` pass which generated calls must encode these
+/// values deepObject-style. Returns the number of operation parameters
+/// retyped.
+pub fn deep_object_query_params(spec: &mut Value, ctx: &Context<'_>) -> usize {
+    // Found through the context's answers (path-level parameters and
+    // `$ref`s included), then rewritten where they are defined.
+    let definitions: BTreeSet<(&str, &str)> = ctx
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.parameters
+                .iter()
+                .filter(|p| p.style != spec::ParamStyle::Plain)
+                .map(|p| (op.op.path, p.name))
+        })
+        .collect();
     let mut pointers = BTreeSet::new();
     for (path, name) in &definitions {
-        let item = &spec["paths"][path];
+        let item = &spec["paths"][*path];
         let lists = std::iter::once(("".to_owned(), item.get("parameters"))).chain(
-            spec::HTTP_METHODS.iter().map(|m| {
+            HTTP_METHODS.iter().map(|m| {
                 (
                     format!("/{m}"),
                     item.get(*m).and_then(|op| op.get("parameters")),
@@ -148,12 +121,12 @@ pub fn deep_object_query_params(spec: &mut Value) -> BTreeSet<(String, String)> 
                 .flatten()
                 .enumerate()
             {
-                if spec::resolve(spec, raw).get("name").and_then(Value::as_str) != Some(name) {
+                if spec::resolve(spec, raw).get("name").and_then(Value::as_str) != Some(*name) {
                     continue;
                 }
                 let pointer = match raw.get("$ref").and_then(Value::as_str) {
                     Some(target) => target.trim_start_matches('#').to_owned(),
-                    None => format!("/paths/{}{at}/parameters/{i}", escape_pointer(path)),
+                    None => format!("/paths/{}{at}/parameters/{i}", spec::escape_pointer(path)),
                 };
                 pointers.insert(pointer);
             }
@@ -180,12 +153,7 @@ pub fn deep_object_query_params(spec: &mut Value) -> BTreeSet<(String, String)> 
         // `example` describes the object; it no longer matches the schema.
         param.remove("example");
     }
-    found
-}
-
-/// A JSON pointer segment (`~` and `/` escaped).
-fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    ctx.deep_object_params.len()
 }
 
 /// **Construct:** string schemas with a `pattern` (a handful of IDs and slugs).
@@ -196,7 +164,7 @@ fn escape_pointer(segment: &str) -> String {
 /// client-side (IDs may change format, says the spec's compatibility promise).
 ///
 /// **Fix:** drop `pattern`; the server still validates.
-pub fn strip_string_patterns(spec: &mut Value) -> usize {
+pub fn strip_string_patterns(spec: &mut Value, _: &Context<'_>) -> usize {
     fn walk(value: &mut Value) -> usize {
         match value {
             Value::Object(map) => {
@@ -229,56 +197,21 @@ pub fn strip_string_patterns(spec: &mut Value) -> usize {
 /// not; each costs compile time for nothing.
 ///
 /// **Fix:** keep only the schemas reachable through `$ref` from `paths`
-/// (and from `x-webhooks` when `keep_webhook_schemas`). Returns the number
-/// of schemas removed.
-pub fn prune_unreachable_schemas(spec: &mut Value, keep_webhook_schemas: bool) -> usize {
+/// (and from `x-webhooks` with the `webhooks` option):
+/// [`spec::generated_schemas`], asked of the spec as transformed so far
+/// (the filters' schemas are gone). Returns the number of schemas removed.
+pub fn prune_unreachable_schemas(spec: &mut Value, ctx: &Context<'_>) -> usize {
+    let keep = spec::generated_schemas(spec, ctx.options.webhooks);
     let Some(schemas) = spec
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_object)
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
     else {
         return 0;
     };
-    let mut reachable = BTreeSet::new();
-    let mut pending = Vec::new();
-    collect_schema_refs(spec.get("paths").unwrap_or(&Value::Null), &mut pending);
-    if keep_webhook_schemas {
-        collect_schema_refs(spec.get("x-webhooks").unwrap_or(&Value::Null), &mut pending);
-    }
-    while let Some(name) = pending.pop() {
-        if reachable.insert(name.clone())
-            && let Some(schema) = schemas.get(&name)
-        {
-            collect_schema_refs(schema, &mut pending);
-        }
-    }
-    let schemas = spec["components"]["schemas"]
-        .as_object_mut()
-        .expect("checked above");
     let before = schemas.len();
-    schemas.retain(|name, _| reachable.contains(name));
+    schemas.retain(|name, _| keep.contains(name));
     before - schemas.len()
-}
-
-/// Pushes the name of every `#/components/schemas/<name>` reference in
-/// `value`, wherever it is (extensions included).
-pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                if key == "$ref"
-                    && let Some(name) = v
-                        .as_str()
-                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    out.push(name.to_owned());
-                }
-                collect_schema_refs(v, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
-        _ => {}
-    }
 }
 
 /// **Construct:** string enums in object properties (inline, behind a
@@ -293,7 +226,7 @@ pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
 /// `x-rust-type` pointing at the generic `incidentio::Tolerant<E>`, whose
 /// parameter is that enum: known values stay typed, unknown ones are kept as
 /// text and written back unchanged. Returns the number of properties wrapped.
-pub fn tolerant_enum_properties(spec: &mut Value) -> usize {
+pub fn tolerant_enum_properties(spec: &mut Value, _: &Context<'_>) -> usize {
     let Some(schemas) = spec
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
@@ -306,7 +239,7 @@ pub fn tolerant_enum_properties(spec: &mut Value) -> usize {
         .filter(|(_, s)| is_string_enum(s))
         .map(|(name, _)| name.clone())
         .collect();
-    let mut taken: BTreeSet<String> = schemas.keys().map(|k| k.to_pascal_case()).collect();
+    let mut taken: BTreeSet<String> = schemas.keys().map(|k| spec::type_name(k)).collect();
     let mut hoisted = BTreeMap::new();
     let mut touched = 0;
     for (name, schema) in schemas.iter_mut() {
@@ -328,14 +261,14 @@ fn wrap_object_properties(
     let mut touched = 0;
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (prop_name, prop) in props.iter_mut() {
-            let type_name = format!("{owner}_{prop_name}").to_pascal_case();
+            let type_name = spec::type_name(&format!("{owner}_{prop_name}"));
             touched += wrap_enum_use(&type_name, prop, enum_names, taken, hoisted);
         }
     }
     if let Some(extra) = schema.get_mut("additionalProperties")
         && extra.is_object()
     {
-        let type_name = format!("{owner}_value").to_pascal_case();
+        let type_name = spec::type_name(&format!("{owner}_value"));
         touched += wrap_enum_use(&type_name, extra, enum_names, taken, hoisted);
     }
     touched
@@ -360,16 +293,13 @@ fn wrap_enum_use(
         let description = site.get("description").cloned();
         let enum_schema = std::mem::take(site);
         hoisted.insert(name.clone(), enum_schema);
-        *site = tolerant(
-            json!({ "$ref": format!("#/components/schemas/{name}") }),
-            description,
-        );
+        *site = tolerant(json!({ "$ref": spec::schema_ref(&name) }), description);
         return 1;
     }
     if site.get("type").and_then(Value::as_str) == Some("array")
         && let Some(items) = site.get_mut("items")
     {
-        let item_name = format!("{type_name}_item").to_pascal_case();
+        let item_name = spec::type_name(&format!("{type_name}_item"));
         return wrap_enum_use(&item_name, items, enum_names, taken, hoisted);
     }
     if site.get("properties").is_some() || site.get("additionalProperties").is_some() {
@@ -380,9 +310,8 @@ fn wrap_enum_use(
 
 /// The `$ref` target of `site` if it refers to a component string enum.
 fn enum_ref(site: &Value, enum_names: &BTreeSet<String>) -> Option<String> {
-    let target = site.get("$ref")?.as_str()?;
-    let name = target.strip_prefix("#/components/schemas/")?;
-    enum_names.contains(name).then(|| target.to_owned())
+    let name = spec::schema_ref_name(site)?;
+    enum_names.contains(name).then(|| spec::schema_ref(name))
 }
 
 fn is_string_enum(schema: &Value) -> bool {
@@ -418,4 +347,178 @@ fn rust_type(path: &str, parameters: Vec<Value>) -> Value {
         "path": path,
         "parameters": parameters,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::Options;
+
+    /// Runs `transform` on a copy of `spec`, with the context of `spec` as
+    /// published (as the pipeline does): the count and the result.
+    fn run(transform: Transform, spec: &Value, options: &Options) -> (usize, Value) {
+        let ctx = Context::new(spec, options);
+        let mut working = spec.clone();
+        let touched = transform(&mut working, &ctx);
+        (touched, working)
+    }
+
+    #[test]
+    fn select_services_keeps_the_enabled_services_operations() {
+        let spec = json!({"paths": {
+            "/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]},
+                      "post": {"operationId": "B V1#Create", "tags": ["B V1"]}},
+            "/v1/b": {"parameters": [], "get": {"operationId": "B V1#List", "tags": ["B V1"]}},
+            "/v1/c": {"get": {"operationId": "C#List"}},
+        }});
+        let options = Options {
+            services: Some(["a-v1".to_owned()].into()),
+            ..Options::default()
+        };
+        let (removed, spec) = run(select_services, &spec, &options);
+        assert_eq!(removed, 3);
+        assert_eq!(
+            spec,
+            json!({"paths": {"/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]}}}})
+        );
+        let ctx_spec =
+            json!({"paths": {"/v1/a": {"get": {"operationId": "A V1#List", "tags": ["A V1"]}}}});
+        assert_eq!(run(select_services, &ctx_spec, &options).0, 0);
+    }
+
+    #[test]
+    fn deep_object_filters_become_filter_values_where_they_are_defined() {
+        let spec = json!({
+            "paths": {"/v1/things": {
+                "parameters": [{"$ref": "#/components/parameters/Status"}],
+                "get": {"operationId": "Things V1#List", "parameters": [
+                    {"name": "custom_field", "in": "query", "style": "deepObject", "explode": true,
+                     "example": {"01X": {"one_of": ["a"]}},
+                     "schema": {"type": "object", "description": "By custom field",
+                                "additionalProperties": {"type": "object"}}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                ]},
+                "post": {"operationId": "Things V1#Create"},
+            }},
+            "components": {"parameters": {"Status": {
+                "name": "status", "in": "query", "schema": {"type": "object"}}}},
+        });
+        let (retyped, spec) = run(deep_object_query_params, &spec, &Options::default());
+        assert_eq!(retyped, 3, "status of both operations, custom_field of one");
+        let filter = json!({"crate": "incidentio", "version": "*",
+                            "path": "incidentio::filter::Filter", "parameters": []});
+        assert_eq!(
+            spec["components"]["parameters"]["Status"],
+            json!({"name": "status", "in": "query", "schema": {"x-rust-type": filter}})
+        );
+        assert_eq!(
+            spec["paths"]["/v1/things"]["get"]["parameters"][0],
+            json!({"name": "custom_field", "in": "query",
+                   "schema": {"x-rust-type": filter, "description": "By custom field"}})
+        );
+        assert_eq!(
+            spec["paths"]["/v1/things"]["get"]["parameters"][1],
+            json!({"name": "q", "in": "query", "schema": {"type": "string"}})
+        );
+    }
+
+    #[test]
+    fn only_string_patterns_are_stripped() {
+        let spec = json!({
+            "paths": {"/v1/things/{id}": {"get": {"parameters": [
+                {"name": "id", "in": "path", "schema": {"type": "string", "pattern": "^[0-9A-Z]+$"}}]}}},
+            "components": {"schemas": {
+                "Id": {"type": "string", "pattern": "^x"},
+                "Odd": {"type": "integer", "pattern": "^1"},
+                "Holder": {"properties": {"slug": {"type": "string", "pattern": "^[a-z]"}}},
+            }},
+        });
+        let (stripped, spec) = run(strip_string_patterns, &spec, &Options::default());
+        assert_eq!(stripped, 3);
+        assert_eq!(spec["components"]["schemas"]["Odd"]["pattern"], "^1");
+        assert!(spec["components"]["schemas"]["Id"].get("pattern").is_none());
+    }
+
+    #[test]
+    fn unreachable_schemas_are_pruned_webhook_payloads_kept_on_request() {
+        let spec = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+            "x-webhooks": {"/x-webhooks/e": {"get": {"responses": {"200": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/W"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"type": "string"},
+                "W": {"type": "object"},
+                "Unused": {"type": "object"},
+            }},
+        });
+        let names = |spec: &Value| -> Vec<String> {
+            spec["components"]["schemas"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let no_webhooks = Options {
+            webhooks: false,
+            ..Options::default()
+        };
+        let (pruned, without) = run(prune_unreachable_schemas, &spec, &no_webhooks);
+        assert_eq!(
+            (pruned, names(&without)),
+            (2, vec!["A".to_owned(), "B".to_owned()])
+        );
+        let (pruned, with) = run(prune_unreachable_schemas, &spec, &Options::default());
+        assert_eq!(
+            (pruned, names(&with)),
+            (1, vec!["A".into(), "B".into(), "W".into()])
+        );
+    }
+
+    #[test]
+    fn enum_properties_become_tolerant_inline_ones_hoisted_under_free_names() {
+        let spec = json!({"components": {"schemas": {
+            "Mode": {"type": "string", "enum": ["a", "b"]},
+            "thing_status": {"type": "object"},
+            "Thing": {"type": "object", "properties": {
+                "mode": {"$ref": "#/components/schemas/Mode", "description": "The mode"},
+                "status": {"type": "string", "enum": ["live", "closed"]},
+                "kinds": {"type": "array", "items": {"type": "string", "enum": ["x"]}},
+                "inner": {"type": "object", "properties": {"level": {"enum": ["high"]}}},
+                "name": {"type": "string"},
+            }},
+        }}});
+        let (wrapped, spec) = run(tolerant_enum_properties, &spec, &Options::default());
+        assert_eq!(wrapped, 4);
+        let schemas = &spec["components"]["schemas"];
+        let tolerant = |target: &str| {
+            json!({"crate": "incidentio", "version": "*",
+            "path": "incidentio::Tolerant", "parameters": [{"$ref": target}]})
+        };
+        let thing = &schemas["Thing"]["properties"];
+        assert_eq!(
+            thing["mode"],
+            json!({"x-rust-type": tolerant("#/components/schemas/Mode"), "description": "The mode"})
+        );
+        // `ThingStatus` is taken by `thing_status`: the next free name.
+        assert_eq!(
+            thing["status"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingStatus2")})
+        );
+        assert_eq!(
+            schemas["ThingStatus2"],
+            json!({"type": "string", "enum": ["live", "closed"]})
+        );
+        assert_eq!(
+            thing["kinds"]["items"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingKindsItem")})
+        );
+        assert_eq!(
+            thing["inner"]["properties"]["level"],
+            json!({"x-rust-type": tolerant("#/components/schemas/ThingInnerLevel")})
+        );
+        assert_eq!(thing["name"], json!({"type": "string"}));
+    }
 }

@@ -2,11 +2,11 @@
 //! described at run time, from the same spec queries the client is
 //! generated from.
 //!
-//! [`entries`] reads the spec (after service selection, before the
-//! transforms reshape parameters for progenitor) into one Rust struct
-//! literal per operation; [`render`] writes them, with each operation's
-//! generated success type (known only once the syntax passes have run), as
-//! `static CATALOG` for `src/catalog.rs`. Schemas and examples are embedded
+//! [`entries`] reads the context's answers (the spec as published, for
+//! the enabled services) into one Rust struct literal per operation;
+//! [`render`] writes them, with each operation's generated success type
+//! (known only once the syntax passes have run), as `static CATALOG` for
+//! `src/catalog.rs`; [`operation_catalog`], the pipeline's step, does both. Schemas and examples are embedded
 //! as JSON text, parsed only when asked for, so the catalog costs the
 //! compiler string constants, not types.
 
@@ -14,10 +14,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::codegen::spec::{
-    self, OperationRef, ParamStyle, method_name, pagination::ListOperation, schema::self_contained,
-    service_feature,
-};
+use crate::codegen::context::{Context, Operation, Outputs};
+use crate::codegen::spec::{self, ParamStyle, schema::self_contained, service_feature};
 
 /// How deep a response's shape goes: deep enough to name the fields of a
 /// list's items and their objects (`incidents[].severity.name`), shallow
@@ -43,23 +41,30 @@ pub struct Catalog {
     pub services: Vec<(String, String, String)>,
 }
 
-/// Reads every operation of `spec` into a catalog entry.
-pub fn entries(spec: &Value, lists: &[ListOperation]) -> Catalog {
-    let ops = spec::operation_refs(spec);
-    let deprecations: Vec<(&str, bool)> = ops.iter().map(|op| (op.id(), op.deprecated())).collect();
-    let mut entries: Vec<Entry> = ops
+/// The catalog, appended to the outputs with each operation's success
+/// type (`outputs.success_types`). Returns how many operations it lists.
+pub fn operation_catalog(ctx: &Context<'_>, outputs: &mut Outputs) -> usize {
+    let catalog = entries(ctx);
+    let text = render(&catalog, &outputs.success_types);
+    outputs.appended.push_str(&text);
+    catalog.entries.len()
+}
+
+/// Reads every enabled operation into a catalog entry.
+pub fn entries(ctx: &Context<'_>) -> Catalog {
+    let spec = ctx.spec;
+    let mut entries: Vec<Entry> = ctx
+        .operations
         .iter()
-        .map(|op| {
-            let list = lists.iter().find(|l| l.operation_id == op.id());
-            Entry {
-                method_name: method_name(op.id()),
-                fields: fields(spec, op, list, &deprecations),
-            }
+        .map(|op| Entry {
+            method_name: op.method_name.clone(),
+            fields: fields(spec, op),
         })
         .collect();
     entries.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let descriptions = spec::service_descriptions(spec);
-    let services = spec::service_tags(spec)
+    let services = ctx
+        .services()
         .into_iter()
         .map(|tag| {
             let description = descriptions.get(&tag).cloned().unwrap_or_default();
@@ -70,14 +75,11 @@ pub fn entries(spec: &Value, lists: &[ListOperation]) -> Catalog {
     Catalog { entries, services }
 }
 
-fn fields(
-    spec: &Value,
-    op: &OperationRef<'_>,
-    list: Option<&ListOperation>,
-    deprecations: &[(&str, bool)],
-) -> String {
+fn fields(spec: &Value, operation: &Operation<'_>) -> String {
+    let op = &operation.op;
     let service = op.service();
-    let parameters: Vec<String> = spec::parameters(spec, op)
+    let parameters: Vec<String> = operation
+        .parameters
         .iter()
         .filter_map(|p| {
             let location = match p.location {
@@ -123,21 +125,21 @@ fn fields(
             )
         })
         .collect();
-    let body = match spec::request_body(spec, op.op) {
+    let body = match operation.request_body {
         None => "None".to_owned(),
         Some(body) => format!(
             "Some(crate::catalog::RequestBody {{ required: {}, type_name: {}, schema_json: {:?}, example_json: {} }})",
             body.required,
             option_str(
                 spec::schema_ref_name(body.schema)
-                    .map(heck::ToPascalCase::to_pascal_case)
+                    .map(spec::type_name)
                     .as_deref()
             ),
             self_contained(spec, body.schema).to_string(),
             option_json(body.example),
         ),
     };
-    let pagination = match list {
+    let pagination = match &operation.list {
         None => "None".to_owned(),
         Some(list) => format!(
             "Some(crate::catalog::Pagination {{ items_field: {:?}, item_type: {:?}, \
@@ -149,14 +151,11 @@ fn fields(
             list.max_page_size,
         ),
     };
-    let response_shape = spec::json_success_schema(op.op).map(|schema| {
-        crate::codegen::spec::schema::shape(spec, schema, RESPONSE_SHAPE_DEPTH).to_string()
-    });
-    let replacement = if op.deprecated() {
-        spec::replacement(op.id(), deprecations)
-    } else {
-        None
-    };
+    let response_shape = operation
+        .success
+        .and_then(|s| s.schema)
+        .map(|schema| spec::schema::shape(spec, schema, RESPONSE_SHAPE_DEPTH).to_string());
+    let replacement = operation.replacement;
     format!(
         "service: {service:?}, feature: {:?}, summary: {:?}, description: {:?}, \
          parameters: &[{}], body: {body}, pagination: {pagination}, replacement: {}, \
@@ -195,8 +194,10 @@ pub fn render(catalog: &Catalog, success_types: &BTreeMap<String, String>) -> St
     }
     out.push_str("    ],\n    services: &[\n");
     for (tag, feature, description) in &catalog.services {
+        let (base, version) = spec::split_version(tag);
         out.push_str(&format!(
-            "        crate::catalog::Service {{ tag: {tag:?}, feature: {feature:?}, description: {description:?} }},\n"
+            "        crate::catalog::Service {{ tag: {tag:?}, feature: {feature:?}, description: {description:?}, \
+             base: {base:?}, version: {version:?} }},\n"
         ));
     }
     out.push_str("    ],\n};\n");
@@ -236,7 +237,9 @@ mod tests {
             "components": {"schemas": {"Body": {"type": "object", "properties": {
                 "idempotency_key": {"type": "string"}}}}},
         });
-        let catalog = entries(&spec, &[]);
+        let options = crate::codegen::Options::default();
+        let ctx = Context::new(&spec, &options);
+        let catalog = entries(&ctx);
         assert_eq!(catalog.entries.len(), 1);
         let fields = &catalog.entries[0].fields;
         assert!(
@@ -251,6 +254,10 @@ mod tests {
         let text = render(&catalog, &BTreeMap::new());
         assert!(
             text.contains("operation: &OPERATIONS[0], response_type: None"),
+            "{text}"
+        );
+        assert!(
+            text.contains("base: \"Things\", version: Some(1) },"),
             "{text}"
         );
     }

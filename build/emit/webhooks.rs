@@ -16,23 +16,33 @@
 //! body types themselves come from `components.schemas` (kept by pruning when
 //! the `webhooks` feature is on), so events share the API's types.
 
-use heck::ToPascalCase;
 use serde_json::Value;
+
+use crate::codegen::context::{Context, Outputs};
+use crate::codegen::spec::{self, resolve, schema_ref_name, type_name};
 
 const EVENT_PREFIX: &str = "/x-webhooks/";
 const AUDIT_PREFIX: &str = "/x-audit-logs/";
 
-/// The `webhook_events! {…}` and `audit_log_entries! {…}` calls.
-pub fn event_lists(spec: &Value) -> String {
+/// The `webhook_events! {…}` and `audit_log_entries! {…}` calls, appended
+/// to the outputs. Returns how many events and entries they list.
+pub fn webhook_event_lists(ctx: &Context<'_>, outputs: &mut Outputs) -> usize {
+    let (text, count) = event_lists(ctx.spec);
+    outputs.appended.push_str(&text);
+    count
+}
+
+/// The macro calls' text, and how many events and entries it lists.
+fn event_lists(spec: &Value) -> (String, usize) {
     let mut events = Vec::new();
     let mut audits = Vec::new();
     let entries = spec.get("x-webhooks").and_then(Value::as_object);
     for (key, entry) in entries.into_iter().flatten() {
-        let Some(body_type) = body_type(entry) else {
+        let Some(body_type) = body_type(spec, entry) else {
             continue;
         };
         if let Some(event_type) = key.strip_prefix(EVENT_PREFIX) {
-            let variant = event_type.replace('.', "_").to_pascal_case();
+            let variant = type_name(&event_type.replace('.', "_"));
             let payload = payload_type(spec, entry, event_type).map_or_else(
                 || "::serde_json::Value".to_owned(),
                 |t| format!("types::{t}"),
@@ -42,7 +52,7 @@ pub fn event_lists(spec: &Value) -> String {
             && let Some((action, version)) = name.rsplit_once('.')
             && let Ok(version) = version.parse::<u32>()
         {
-            let variant = format!("{}_v{version}", action.replace('.', "_")).to_pascal_case();
+            let variant = type_name(&format!("{}_v{version}", action.replace('.', "_")));
             audits.push(format!(
                 "    ({action:?}, {version}) => {variant}(types::{body_type}),\n"
             ));
@@ -54,45 +64,69 @@ pub fn event_lists(spec: &Value) -> String {
     out.push_str("}\naudit_log_entries! {\n");
     audits.iter().for_each(|line| out.push_str(line));
     out.push_str("}\n");
-    out
+    (out, events.len() + audits.len())
 }
 
 /// The generated type of an event's payload: the body's property named after
 /// the event type, when it is a `$ref` (it always is today; otherwise the
 /// payload stays JSON).
 fn payload_type(spec: &Value, entry: &Value, event_type: &str) -> Option<String> {
-    let body = spec.pointer(body_ref(entry)?.trim_start_matches('#'))?;
-    let payload = body
-        .get("properties")?
-        .get(event_type)?
-        .get("$ref")?
-        .as_str()?;
-    Some(
-        payload
-            .strip_prefix("#/components/schemas/")?
-            .to_pascal_case(),
-    )
+    let body = resolve(spec, body_schema(spec, entry)?);
+    let payload = body.get("properties")?.get(event_type)?;
+    schema_ref_name(payload).map(type_name)
 }
 
 /// The generated type name of the entry's body: its `$ref` target, named as
 /// typify names component schemas.
-fn body_type(entry: &Value) -> Option<String> {
-    let name = body_ref(entry)?.strip_prefix("#/components/schemas/")?;
-    Some(name.to_pascal_case())
+fn body_type(spec: &Value, entry: &Value) -> Option<String> {
+    schema_ref_name(body_schema(spec, entry)?).map(type_name)
 }
 
-/// The `$ref` of the entry's body schema.
-fn body_ref(entry: &Value) -> Option<&str> {
-    entry
-        .get("get")?
-        .get("responses")?
-        .as_object()?
-        .values()
-        .find_map(|r| {
-            r.get("content")?
-                .get("application/json")?
-                .get("schema")?
-                .get("$ref")
-        })?
-        .as_str()
+/// The entry's body schema: the JSON schema of its `get`'s success
+/// response ([`spec::success`], the rule operations follow).
+fn body_schema<'a>(spec: &'a Value, entry: &'a Value) -> Option<&'a Value> {
+    spec::json_success_schema(spec, entry.get("get")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_and_audit_entries_are_listed_with_their_types() {
+        let body = |name: &str| {
+            json!({"get": {"responses": {"200": {"content": {
+            "application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}}}})
+        };
+        let spec = json!({
+            "x-webhooks": {
+                "/x-webhooks/public_incident.incident_created_v2": body("incident_created_body"),
+                "/x-webhooks/private_incident.opaque": body("opaque_body"),
+                "/x-audit-logs/user.created.1": body("user_created_entry"),
+                "/x-audit-logs/not-versioned": body("user_created_entry"),
+                "/x-webhooks/no_body": {"get": {"responses": {"200": {}}}},
+            },
+            "components": {"schemas": {
+                "incident_created_body": {"properties": {
+                    "public_incident.incident_created_v2": {"$ref": "#/components/schemas/IncidentV2"}}},
+                "opaque_body": {"properties": {"private_incident.opaque": {"type": "object"}}},
+            }},
+        });
+        let (text, count) = event_lists(&spec);
+        assert_eq!(count, 3, "{text}");
+        assert!(text.contains(
+            "\"public_incident.incident_created_v2\" => PublicIncidentIncidentCreatedV2(types::IncidentV2),"
+        ), "{text}");
+        assert!(
+            text.contains(
+                "\"private_incident.opaque\" => PrivateIncidentOpaque(::serde_json::Value),"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("(\"user.created\", 1) => UserCreatedV1(types::UserCreatedEntry),"),
+            "{text}"
+        );
+    }
 }

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{SpecOperation, client_methods};
+use super::client_methods;
 use crate::codegen::CodegenError;
-use crate::codegen::spec::method_name;
+use crate::codegen::context::{Context, Operation, Outputs};
 
 /// **Why:** progenitor 0.15 ignores `deprecated: true` on operations, so users
 /// get no compiler warning when they call an endpoint that incident.io will
@@ -15,12 +15,14 @@ use crate::codegen::spec::method_name;
 /// version, same action, not itself deprecated).
 pub fn mark_deprecated_operations(
     file: &mut syn::File,
-    ops: &[SpecOperation],
+    ctx: &Context<'_>,
+    _: &mut Outputs,
 ) -> Result<usize, CodegenError> {
-    let notes: BTreeMap<String, String> = ops
+    let notes: BTreeMap<String, String> = ctx
+        .operations
         .iter()
-        .filter(|op| op.deprecated)
-        .map(|op| (method_name(&op.id), deprecation_note(op, ops)))
+        .filter(|op| op.deprecated())
+        .map(|op| (op.method_name.clone(), deprecation_note(op, ctx)))
         .collect();
     let mut marked = BTreeSet::new();
     for method in client_methods(file) {
@@ -48,22 +50,74 @@ pub fn mark_deprecated_operations(
     Ok(marked.len())
 }
 
-fn deprecation_note(op: &SpecOperation, ops: &[SpecOperation]) -> String {
+fn deprecation_note(op: &Operation<'_>, ctx: &Context<'_>) -> String {
     let replacement = op
         .replacement
-        .as_deref()
-        .and_then(|id| ops.iter().find(|other| other.id == id));
+        .and_then(|id| ctx.operations.iter().find(|other| other.id == id));
     match replacement {
         Some(new) => format!(
             "incident.io has deprecated `{}`; use `{}` ({} {}) instead",
             op.id,
-            method_name(&new.id),
-            new.method,
-            new.path
+            new.method_name,
+            new.op.method.to_uppercase(),
+            new.op.path
         ),
         None => format!(
             "incident.io has deprecated `{}` ({} {}); it will be removed from the API",
-            op.id, op.method, op.path
+            op.id,
+            op.op.method.to_uppercase(),
+            op.op.path
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    fn things() -> serde_json::Value {
+        spec(
+            json!({
+                "/v1/things": {"get": {"operationId": "Things V1#List", "deprecated": true}},
+                "/v2/things": {"get": {"operationId": "Things V2#List"}},
+                "/v1/gone": {"delete": {"operationId": "Gone V1#Delete", "deprecated": true}},
+            }),
+            json!({}),
+        )
+    }
+
+    #[test]
+    fn deprecated_methods_name_their_replacement() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v1_list(&self) {}
+                pub fn things_v2_list(&self) {}
+                pub fn gone_v1_delete(&self) {}
+            }
+        };
+        let (marked, _) = run(mark_deprecated_operations, &mut file, &things());
+        assert_eq!(marked.unwrap(), 2);
+        let text = source(&file);
+        assert!(text.contains(
+            "#[deprecated(\n        note = \"incident.io has deprecated `Things V1#List`; use `things_v2_list` (GET /v2/things) instead\"\n    )]\n    pub fn things_v1_list"
+        ), "{text}");
+        assert!(text.contains(
+            "incident.io has deprecated `Gone V1#Delete` (DELETE /v1/gone); it will be removed from the API"
+        ), "{text}");
+        assert_eq!(text.matches("#[deprecated").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn a_deprecated_operation_without_a_method_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub fn things_v2_list(&self) {}
+            }
+        };
+        let (marked, _) = run(mark_deprecated_operations, &mut file, &things());
+        let error = marked.unwrap_err().to_string();
+        assert!(error.contains("gone_v1_delete, things_v1_list"), "{error}");
     }
 }

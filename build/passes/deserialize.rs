@@ -3,6 +3,9 @@
 
 use quote::ToTokens;
 
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
+
 /// How a field is filled when its key is absent from a map.
 enum Missing {
     /// Required: "missing field `x`".
@@ -43,12 +46,16 @@ struct Field {
 /// applied, and the sequence form that non-self-describing formats (bincode,
 /// postcard) use. `Serialize` stays derived.
 ///
-/// The impls are returned as source text, a module `types_deserialize` to
-/// append beside `types` (parsing them back into the syntax tree and
-/// pretty-printing them cost the build script more than writing them).
-/// Structs it does not recognise keep the derive. Returns how many it
-/// replaced, and the module.
-pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
+/// The impls are written as source text, a module `types_deserialize`
+/// appended beside `types` (`outputs.appended`: parsing them back into the
+/// syntax tree and pretty-printing them cost the build script more than
+/// writing them). Structs it does not recognise keep the derive. Returns
+/// how many it replaced.
+pub fn compact_struct_deserialize(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    outputs: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut impls = String::new();
     let mut replaced = 0;
     for item in &mut file.items {
@@ -91,7 +98,8 @@ pub fn compact_struct_deserialize(file: &mut syn::File) -> (usize, String) {
          /// `compact_struct_deserialize` pass in place of `#[derive]` (see `src/de.rs`).\n\
          mod types_deserialize {{\n    #[allow(unused_imports)]\n    use super::types::*;\n{impls}}}\n"
     );
-    (replaced, module)
+    outputs.appended.push_str(&module);
+    Ok(replaced)
 }
 
 /// The fields of a struct this pass can take: derives `Deserialize`, has
@@ -401,5 +409,111 @@ fn first_type_argument(ty: &syn::Type) -> Option<&syn::Type> {
     match args.args.first()? {
         syn::GenericArgument::Type(inner) => Some(inner),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    #[test]
+    fn plain_structs_and_unit_enums_get_the_compact_impl_others_keep_the_derive() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                pub struct Thing {
+                    pub id: ::std::string::String,
+                    #[serde(rename = "type")]
+                    pub type_: ::std::string::String,
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
+                    pub name: Option<::std::string::String>,
+                    #[serde(default = "defaults::thing_size")]
+                    pub size: u64,
+                    pub at: chrono::DateTime<chrono::offset::Utc>,
+                }
+                #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+                pub enum Mode {
+                    #[serde(rename = "standard")]
+                    Standard,
+                    Test,
+                }
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                #[serde(untagged)]
+                pub enum Either {
+                    A(u64),
+                    B(::std::string::String),
+                }
+                #[derive(Clone, Debug, Deserialize, Serialize)]
+                pub struct Flattened {
+                    #[serde(flatten)]
+                    pub rest: ::std::collections::HashMap<String, String>,
+                }
+                pub mod defaults {
+                    pub(super) fn thing_size() -> u64 { 1 }
+                }
+            }
+        };
+        let (replaced, outputs) = run(
+            compact_struct_deserialize,
+            &mut file,
+            &spec(json!({}), json!({})),
+        );
+        assert_eq!(replaced.unwrap(), 2);
+        let text = source(&file);
+        assert!(
+            text.contains("#[derive(Clone, Debug, Serialize)]\n    pub struct Thing"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(Clone, Copy, Debug, Serialize)]\n    pub enum Mode"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "#[derive(Clone, Debug, Deserialize, Serialize)]\n    #[serde(untagged)]"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "#[derive(Clone, Debug, Deserialize, Serialize)]\n    pub struct Flattened"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub(crate) fn thing_size()"),
+            "the impls call typify's defaults: {text}"
+        );
+
+        let impls = &outputs.appended;
+        syn::parse_file(impls).expect("the impls are Rust");
+        assert!(impls.contains("mod types_deserialize"), "{impls}");
+        assert!(
+            impls.contains(r#"const FIELDS: &[&str] = &["id", "type", "name", "size", "at"];"#),
+            "{impls}"
+        );
+        assert!(
+            impls.contains("crate::de::required(field_0, \"id\")?"),
+            "{impls}"
+        );
+        assert!(impls.contains("field_2.unwrap_or_default()"), "{impls}");
+        assert!(
+            impls.contains("field_3.unwrap_or_else(defaults :: thing_size)"),
+            "{impls}"
+        );
+        assert!(
+            impls.contains("4 => crate::de::timestamp(&mut map, &mut field_4, \"at\")"),
+            "{impls}"
+        );
+        assert!(
+            impls.contains(r#"const VARIANTS: &[&str] = &["standard", "Test"];"#),
+            "{impls}"
+        );
+        assert!(
+            !impls.contains("for Either") && !impls.contains("for Flattened"),
+            "{impls}"
+        );
     }
 }

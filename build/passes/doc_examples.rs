@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::client_methods;
 use crate::codegen::CodegenError;
-use crate::codegen::spec::examples::{raw_string, request_example, required_params};
-use crate::codegen::spec::{OperationRef, method_name};
+use crate::codegen::context::{Context, Outputs};
+use crate::codegen::spec::examples::{raw_string, request_example, required_param_literals};
 
 /// **Why:** progenitor documents every `Client` method with an example marked
 /// `ignore` that calls every setter with a variable nobody defined
@@ -27,23 +27,23 @@ use crate::codegen::spec::{OperationRef, method_name};
 /// compiles, but would not decode the example at run time. A method whose
 /// required parameter has no example keeps progenitor's block (none today).
 /// Returns the number of examples replaced.
-pub fn compiling_doc_examples(file: &mut syn::File, spec: &Value) -> Result<usize, CodegenError> {
-    let ops: std::collections::BTreeMap<String, OperationRef<'_>> =
-        crate::codegen::spec::operation_refs(spec)
-            .into_iter()
-            .map(|op| (method_name(op.id()), op))
-            .collect();
+pub fn compiling_doc_examples(
+    file: &mut syn::File,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut replaced = 0;
     for method in client_methods(file) {
         let name = method.sig.ident.to_string();
-        let Some(op) = ops.get(&name) else {
+        let Some(op) = ctx.operation(&name) else {
             continue;
         };
         let deprecated = method.attrs.iter().any(|a| a.path().is_ident("deprecated"));
-        let Ok(params) = required_params(spec, op) else {
+        let Ok(params) = required_param_literals(&op.parameters) else {
             continue;
         };
-        let example = example(&name, &params, request_example(op.op), deprecated);
+        let body = request_example(ctx.spec, op.op.op);
+        let example = example(&name, &params, body, deprecated);
         for attr in &mut method.attrs {
             let Some(doc) = doc_text(attr) else {
                 continue;
@@ -140,5 +140,79 @@ pub fn doc_text(attr: &syn::Attribute) -> Option<String> {
 pub fn set_doc(attr: &mut syn::Attribute, text: &str) {
     if let syn::Meta::NameValue(meta) = &mut attr.meta {
         meta.value = syn::parse_quote!(#text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    #[test]
+    fn ignored_examples_become_compiling_ones_from_the_spec() {
+        let spec = spec(
+            json!({
+                "/v1/things/{id}": {"put": {
+                    "operationId": "Things V1#Update",
+                    "deprecated": true,
+                    "parameters": [{"name": "id", "in": "path", "example": "01X",
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/update_payload"},
+                        "example": {"name": "A"}}}},
+                }},
+                "/v1/paths/{id}": {"put": {
+                    "operationId": "Paths V1#Update",
+                    "parameters": [{"name": "id", "in": "path", "example": "01P",
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/path_payload"},
+                        "example": {"then_path": [{}]}}}},
+                }},
+                "/v1/others/{id}": {"get": {
+                    "operationId": "Others V1#Show",
+                    "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}],
+                }},
+            }),
+            json!({}),
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                #[doc = "Update a thing.\n\n```ignore\nlet response = client.things_v1_update().id(id).body(body).send().await;\n```"]
+                #[deprecated(note = "gone")]
+                pub fn things_v1_update(&self) {}
+                #[doc = "Update a path.\n\n```ignore\nclient.paths_v1_update()\n```"]
+                pub fn paths_v1_update(&self) {}
+                #[doc = "Show another.\n\n```ignore\nclient.others_v1_show().id(id)\n```"]
+                pub fn others_v1_show(&self) {}
+            }
+        };
+        let (replaced, _) = run(compiling_doc_examples, &mut file, &spec);
+        assert_eq!(
+            replaced.unwrap(),
+            2,
+            "Others V1#Show has no example for `id`"
+        );
+        let docs = docs(&file);
+        let update = &docs[0];
+        assert!(
+            update.starts_with("Update a thing.\n\n```no_run\n# #[allow(deprecated)]\n"),
+            "{update}"
+        );
+        assert!(
+            update.contains("    .things_v1_update()\n    .id(\"01X\")\n"),
+            "{update}"
+        );
+        assert!(
+            update.contains("serde_json::from_str::<incidentio::types::UpdatePayload>("),
+            "{update}"
+        );
+        assert!(update.contains("\"name\": \"A\""), "{update}");
+        assert!(!update.contains("```ignore"), "{update}");
+        let path = &docs[1];
+        assert!(path.contains("invalid against its own schema"), "{path}");
+        assert!(!path.contains("serde_json::from_str"), "{path}");
+        assert!(docs[2].contains("```ignore"), "{}", docs[2]);
     }
 }

@@ -6,6 +6,8 @@
 use syn::visit_mut::VisitMut;
 
 use super::doc_examples::{doc_text, set_doc};
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 use crate::codegen::markdown::{escape_markdown_links, fence_markdown_code};
 
 /// **Why:** the spec's descriptions are Markdown written for a website: code
@@ -16,7 +18,11 @@ use crate::codegen::markdown::{escape_markdown_links, fence_markdown_code};
 /// marked `rust`, become `text`; indented blocks are fenced as `text`), so
 /// they render as what they are and `cargo test` runs only real doctests.
 /// Returns the number of doc attributes changed.
-pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
+pub fn fence_doc_code_blocks(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     struct Fencer(usize);
     impl VisitMut for Fencer {
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
@@ -43,7 +49,7 @@ pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
     }
     let mut fencer = Fencer(0);
     fencer.visit_file_mut(file);
-    fencer.0
+    Ok(fencer.0)
 }
 
 /// **Why:** the spec's descriptions are Markdown for a website, where a bare
@@ -57,7 +63,11 @@ pub fn fence_doc_code_blocks(file: &mut syn::File) -> usize {
 /// code item (`` [`Item`] ``) nor a link to a URL or anchor
 /// (`[text](https://…)`, `[text](#…)`), as `\[text\]`. Returns the number of
 /// doc attributes changed.
-pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
+pub fn escape_doc_links_and_urls(
+    file: &mut syn::File,
+    _: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     struct Escaper(usize);
     impl VisitMut for Escaper {
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
@@ -73,5 +83,54 @@ pub fn escape_doc_links_and_urls(file: &mut syn::File) -> usize {
     }
     let mut escaper = Escaper(0);
     escaper.visit_file_mut(file);
-    escaper.0
+    Ok(escaper.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    fn file() -> syn::File {
+        syn::parse_quote! {
+            /// Plain text.
+            pub mod types {
+                #[doc = "Run:\n\n    curl https://api.incident.io/v2/incidents\n\nDone."]
+                pub struct Thing {
+                    #[doc = "See https://incident.io/docs and [secret]."]
+                    pub field: u64,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn indented_code_in_any_doc_is_fenced_as_text() {
+        let mut file = file();
+        let spec = spec(json!({}), json!({}));
+        let (changed, _) = run(fence_doc_code_blocks, &mut file, &spec);
+        assert_eq!(changed.unwrap(), 1);
+        let docs = docs(&file);
+        assert_eq!(
+            docs[1],
+            "Run:\n\n```text\n    curl https://api.incident.io/v2/incidents\n```\n\nDone."
+        );
+        let (again, _) = run(fence_doc_code_blocks, &mut file, &spec);
+        assert_eq!(again.unwrap(), 0, "already fenced");
+    }
+
+    #[test]
+    fn bare_urls_and_stray_brackets_in_any_doc_are_escaped() {
+        let mut file = file();
+        let (changed, _) = run(
+            escape_doc_links_and_urls,
+            &mut file,
+            &spec(json!({}), json!({})),
+        );
+        assert_eq!(changed.unwrap(), 2);
+        let docs = docs(&file);
+        assert_eq!(docs[0], " Plain text.");
+        assert_eq!(docs[2], r"See <https://incident.io/docs> and \[secret\].");
+    }
 }

@@ -1,10 +1,13 @@
 //! Passes over the syntax tree progenitor generated, for what the spec
-//! cannot say to progenitor. Each pass is a named function returning how
-//! many generated items it changed, and fails loudly when it cannot find
-//! what it expects, so a generator upgrade that changes the shape of the
-//! code breaks the build instead of silently dropping behaviour. The order
-//! they run in is the pipeline table of `build/mod.rs`; this module holds
-//! the passes and the few syntax helpers they share.
+//! cannot say to progenitor. Every pass has one signature, [`Pass`]: the
+//! syntax tree, the pipeline's [`Context`] (the spec's answers) and its
+//! [`Outputs`] (what a pass produces besides the tree) in, the number of
+//! generated items it changed out, or the error that names the shape it
+//! expected and did not find, so a generator upgrade that changes the
+//! shape of the code breaks the build instead of silently dropping
+//! behaviour. The order they run in is the `PIPELINE` table of
+//! `build/mod.rs`; this module holds the passes and the few syntax helpers
+//! they share. Each file has unit tests on a small syntax tree.
 
 pub mod builders;
 pub mod constructor;
@@ -16,29 +19,21 @@ pub mod doc_markdown;
 pub mod operation_table;
 pub mod paginate;
 pub mod parameter_docs;
+pub mod tokens;
 pub mod typed_send;
 
 use syn::visit::Visit;
 
-/// One operation of the spec, as the passes need it (made from the spec
-/// queries by the pipeline, so the passes read the spec through them).
-#[derive(Debug, Clone)]
-pub struct SpecOperation {
-    /// The `operationId`.
-    pub id: String,
-    /// The HTTP method, upper case.
-    pub method: String,
-    /// The path template.
-    pub path: String,
-    /// The spec's tags.
-    pub tags: Vec<String>,
-    /// Whether the spec marks it deprecated.
-    pub deprecated: bool,
-    /// The body property the API de-duplicates this create on, if any.
-    pub replay_key: Option<String>,
-    /// The id of the operation that replaces it, when deprecated.
-    pub replacement: Option<String>,
-}
+use super::CodegenError;
+use super::context::{Context, Outputs};
+
+/// The signature of every pass.
+pub type Pass = fn(&mut syn::File, &Context<'_>, &mut Outputs) -> Result<usize, CodegenError>;
+
+/// The signature of a pass on progenitor's tokens before they are parsed
+/// (see [`tokens`]): for cuts of whole items, which then cost no parsing.
+pub type TokenPass =
+    fn(&mut proc_macro2::TokenStream, &Context<'_>, &mut Outputs) -> Result<usize, CodegenError>;
 
 /// The operation id a generated `send()` body reports in its
 /// `OperationInfo { operation_id: "…" }`.
@@ -120,5 +115,83 @@ pub(super) fn walk_impl_blocks(item: &mut syn::Item, f: &mut dyn FnMut(&mut syn:
             }
         }
         _ => {}
+    }
+}
+
+/// The number of operation builders in the generated `builder` module
+/// (one per operation progenitor generated).
+pub(super) fn operation_builders(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .map_or(0, |(_, items)| {
+            items
+                .iter()
+                .filter(|item| matches!(item, syn::Item::Struct(_)))
+                .count()
+        })
+}
+
+/// What the passes' unit tests share: a pass run on a small syntax tree
+/// with the context of a small spec.
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde_json::Value;
+
+    use super::Pass;
+    use crate::codegen::context::{Context, Outputs};
+    use crate::codegen::{CodegenError, Options};
+
+    /// Runs `pass` on `file` with the context of `spec`, every option on.
+    pub fn run(
+        pass: Pass,
+        file: &mut syn::File,
+        spec: &Value,
+    ) -> (Result<usize, CodegenError>, Outputs) {
+        let options = Options::default();
+        let ctx = Context::new(spec, &options);
+        let mut outputs = Outputs::default();
+        let result = pass(file, &ctx, &mut outputs);
+        (result, outputs)
+    }
+
+    /// Runs the token pass `pass` on `stream` with the context of `spec`,
+    /// every option on.
+    pub fn run_tokens(
+        pass: super::TokenPass,
+        stream: &mut proc_macro2::TokenStream,
+        spec: &Value,
+    ) -> (Result<usize, CodegenError>, Outputs) {
+        let options = Options::default();
+        let ctx = Context::new(spec, &options);
+        let mut outputs = Outputs::default();
+        let result = pass(stream, &ctx, &mut outputs);
+        (result, outputs)
+    }
+
+    /// The file as Rust source, for assertions.
+    pub fn source(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+    }
+
+    /// The text of every doc attribute in `file`, in order.
+    pub fn docs(file: &syn::File) -> Vec<String> {
+        struct Docs(Vec<String>);
+        impl<'ast> syn::visit::Visit<'ast> for Docs {
+            fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+                self.0.extend(super::doc_examples::doc_text(attr));
+            }
+        }
+        let mut docs = Docs(Vec::new());
+        syn::visit::Visit::visit_file(&mut docs, file);
+        docs.0
+    }
+
+    /// A spec of these `paths` and component `schemas`.
+    pub fn spec(paths: Value, schemas: Value) -> Value {
+        serde_json::json!({"paths": paths, "components": {"schemas": schemas}})
     }
 }

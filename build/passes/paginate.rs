@@ -7,6 +7,7 @@ use syn::visit::Visit;
 
 use super::OperationInfoFinder;
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 use crate::codegen::spec::pagination::ListOperation;
 
 /// **Why:** progenitor knows nothing of cursor pagination, so every caller
@@ -14,12 +15,14 @@ use crate::codegen::spec::pagination::ListOperation;
 /// paginated operation, an implementation of
 /// `crate::pagination::ListRequest` (which needs the builder's private
 /// fields, hence generated beside it) and the inherent methods `stream()`,
-/// `pages()` and `paginate()`. Returns `(method name, builder struct)` of
-/// each. Fails if an operation's builder is not found.
+/// `pages()` and `paginate()`, and lists `(method name, builder struct)`
+/// of each in `outputs.paginated` (for the tests). Returns how many it
+/// paginated; fails if an operation's builder is not found.
 pub fn paginate_list_operations(
     file: &mut syn::File,
-    lists: &[ListOperation],
-) -> Result<Vec<(String, String)>, CodegenError> {
+    ctx: &Context<'_>,
+    outputs: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let builder = file
         .items
         .iter_mut()
@@ -49,7 +52,7 @@ pub fn paginate_list_operations(
     }
 
     let mut added = Vec::new();
-    for list in lists {
+    for list in ctx.lists() {
         let Some(ident) = struct_of.get(&list.method_name) else {
             return Err(CodegenError::PostProcess {
                 what: format!("no generated builder for {}", list.method_name),
@@ -63,7 +66,9 @@ pub fn paginate_list_operations(
         builder.extend(list_request_items(ident, list, optional, &fields));
         added.push((list.method_name.clone(), ident.to_string()));
     }
-    Ok(added)
+    let count = added.len();
+    outputs.paginated.extend(added);
+    Ok(count)
 }
 
 /// Whether the builder's `page_size` field holds an `Option` (the parameter
@@ -269,4 +274,118 @@ fn list_request_items(
             }
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    fn things() -> serde_json::Value {
+        spec(
+            json!({"/v1/things": {"get": {
+                "operationId": "Things V1#List",
+                "parameters": [
+                    {"name": "after", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page_size", "in": "query", "schema": {"type": "integer", "maximum": 50}},
+                ],
+                "responses": {"200": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ThingsPage"}}}}},
+            }}}),
+            json!({
+                "ThingsPage": {"type": "object", "required": ["things"], "properties": {
+                    "things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                    "pagination_meta": {"$ref": "#/components/schemas/Meta"},
+                }},
+                "Meta": {"type": "object", "properties": {"after": {"type": "string"},
+                                                          "total_record_count": {"type": "integer"}}},
+                "Thing": {"type": "object"},
+            }),
+        )
+    }
+
+    fn builder() -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                pub struct ThingsV1List<'a> {
+                    client: &'a super::Client,
+                    after: Result<Option<::std::string::String>, String>,
+                    page_size: Result<Option<u64>, String>,
+                }
+                impl<'a> ThingsV1List<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client: client, after: Ok(None), page_size: Ok(None) }
+                    }
+                    async fn send_raw(self) {
+                        let info = OperationInfo { operation_id: "things_v1_list" };
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_builder_gets_its_page_walk_and_owns_its_client() {
+        let mut file = builder();
+        let (paginated, outputs) = run(paginate_list_operations, &mut file, &things());
+        assert_eq!(paginated.unwrap(), 1);
+        assert_eq!(
+            outputs.paginated,
+            [("things_v1_list".to_owned(), "ThingsV1List".to_owned())]
+        );
+        let text = source(&file);
+        assert!(
+            text.contains("client: ::std::borrow::Cow<'a, super::Client>,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("client: ::std::borrow::Cow::Borrowed(client),"),
+            "{text}"
+        );
+        assert!(
+            text.contains("impl<'a> crate::pagination::ListRequest<'a> for ThingsV1List<'a> {"),
+            "{text}"
+        );
+        assert!(text.contains("type Page = types::ThingsPage;"), "{text}");
+        assert!(text.contains("type Item = types::Thing;"), "{text}");
+        assert!(text.contains("MAX_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(\n            50u64,"), "{text}");
+        assert!(
+            text.contains("matches!(self.page_size, Ok(Some(_)))"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(meta.after, meta.total_record_count)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crate::pagination::Page::new(page.things, after, total_record_count)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub fn stream(self) -> crate::pagination::ItemStream<'a, types::Thing>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_list_without_its_builder_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {}
+        };
+        let (paginated, _) = run(paginate_list_operations, &mut file, &things());
+        let error = paginated.unwrap_err().to_string();
+        assert!(
+            error.contains("no generated builder for things_v1_list"),
+            "{error}"
+        );
+        let mut file: syn::File = syn::parse_quote! { pub mod types {} };
+        let (paginated, _) = run(paginate_list_operations, &mut file, &things());
+        assert!(
+            paginated
+                .unwrap_err()
+                .to_string()
+                .contains("no generated `builder` module")
+        );
+    }
 }

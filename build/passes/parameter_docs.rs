@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use syn::visit::Visit;
 
 use super::{OperationInfoFinder, walk_impl_blocks};
-use crate::codegen::spec::{self, method_name};
+use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
+use crate::codegen::spec::method_name;
 
 /// **Why:** progenitor's builder setters carry no documentation, yet the
 /// spec describes every parameter, and for the operator filters the
@@ -15,16 +16,19 @@ use crate::codegen::spec::{self, method_name};
 /// (`one_of`, `not_in`, `gte`, …). This pass copies each parameter's
 /// description onto its setter, noting when it is required. Returns the
 /// number of setters documented.
-pub fn document_builder_parameters(file: &mut syn::File, spec: &Value) -> usize {
+pub fn document_builder_parameters(
+    file: &mut syn::File,
+    ctx: &Context<'_>,
+    _: &mut Outputs,
+) -> Result<usize, CodegenError> {
     let mut docs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for op in spec::operation_refs(spec) {
-        let params = docs.entry(method_name(op.id())).or_default();
-        for param in spec::parameters(spec, &op) {
-            let mut doc = param
-                .object
-                .get("description")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("The `{}` parameter.", param.name), str::to_owned);
+    for op in &ctx.operations {
+        let params = docs.entry(op.method_name.clone()).or_default();
+        for param in &op.parameters {
+            let mut doc = match param.description() {
+                "" => format!("The `{}` parameter.", param.name),
+                description => description.to_owned(),
+            };
             if param.required {
                 doc.push_str("\n\nRequired: `send()` fails without it.");
             }
@@ -49,5 +53,52 @@ pub fn document_builder_parameters(file: &mut syn::File, spec: &Value) -> usize 
             }
         });
     }
-    documented
+    Ok(documented)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{docs, run, spec};
+    use serde_json::json;
+
+    #[test]
+    fn each_setter_carries_its_parameters_description() {
+        let spec = spec(
+            json!({"/v1/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "description": "The thing's ID",
+                                "schema": {"type": "string"}}],
+                "get": {"operationId": "Things V1#Show", "parameters": [
+                    {"name": "status", "in": "query",
+                     "description": "Filter on status: one_of, not_in",
+                     "schema": {"type": "object"}},
+                ]},
+            }}),
+            json!({}),
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ThingsV1Show<'a> {
+                    pub fn id<V>(mut self, value: V) -> Self { self }
+                    pub fn status<V>(mut self, value: V) -> Self { self }
+                    pub fn unrelated(self) -> Self { self }
+                    async fn send(self) {
+                        let info = OperationInfo { operation_id: "things_v1_show" };
+                    }
+                }
+                impl<'a> OthersV1Show<'a> {
+                    pub fn id<V>(mut self, value: V) -> Self { self }
+                }
+            }
+        };
+        let (documented, _) = run(document_builder_parameters, &mut file, &spec);
+        assert_eq!(documented.unwrap(), 2);
+        assert_eq!(
+            docs(&file),
+            [
+                "The thing's ID\n\nRequired: `send()` fails without it.",
+                "Filter on status: one_of, not_in",
+            ]
+        );
+    }
 }

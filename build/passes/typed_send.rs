@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 
 use super::{OperationInfoFinder, walk_impl_blocks};
 use crate::codegen::CodegenError;
+use crate::codegen::context::{Context, Outputs};
 
 /// **Why:** progenitor's `send()` returns `progenitor_client::Error<()>`,
 /// where a refused request is an unread `reqwest::Response` and a body that
@@ -25,12 +26,16 @@ use crate::codegen::CodegenError;
 /// - `send_json()`, the same call with the body untyped, for a caller whose
 ///   typed decode fails because the API sent what the spec does not declare.
 ///
-/// Fails if a `send` does not have the `Result<ResponseValue<T>, Error<_>>`
-/// shape it rewrites, or decodes its success in a way it does not know.
+/// Each operation's success type goes to `outputs.success_types` (for the
+/// catalog and the tests). Fails if a `send` does not have the
+/// `Result<ResponseValue<T>, Error<_>>` shape it rewrites, or decodes its
+/// success in a way it does not know.
 pub fn typed_send_errors(
     file: &mut syn::File,
-    success_types: &mut BTreeMap<String, String>,
+    _: &Context<'_>,
+    outputs: &mut Outputs,
 ) -> Result<usize, CodegenError> {
+    let success_types: &mut BTreeMap<String, String> = &mut outputs.success_types;
     let mut rewritten = 0;
     let mut failure = None;
     for item in &mut file.items {
@@ -180,4 +185,120 @@ fn response_value_type(output: &syn::ReturnType) -> Option<syn::Type> {
     let result_args = generic_args(ty, "Result")?;
     let value_args = generic_args(result_args.first()?, "ResponseValue")?;
     value_args.into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::passes::testing::{run, source, spec};
+    use serde_json::json;
+
+    #[test]
+    fn send_stops_at_the_response_and_a_typed_send_decodes_it() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ThingsV1Show<'a> {
+                    ///Sends a `GET` request to `/v1/things/{id}`
+                    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                        let info = OperationInfo { operation_id: "things_v1_show" };
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+                impl<'a> ThingsV1Delete<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let info = OperationInfo { operation_id: "things_v1_delete" };
+                        match response.status().as_u16() {
+                            204u16 => Ok(ResponseValue::empty(response)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        let (rewritten, outputs) = run(typed_send_errors, &mut file, &spec(json!({}), json!({})));
+        assert_eq!(rewritten.unwrap(), 2);
+        let types: Vec<(&str, &str)> = outputs
+            .success_types
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("things_v1_delete", "()"),
+                ("things_v1_show", "types :: Thing")
+            ]
+        );
+        let text = source(&file);
+        assert!(
+            text.contains("async fn send_raw(self) -> Result<reqwest::Response, Error<()>> {"),
+            "{text}"
+        );
+        assert!(text.contains("200u16 => Ok(response),"), "{text}");
+        assert!(text.contains("204u16 => Ok(response),"), "{text}");
+        assert!(
+            text.contains("crate::body::finish(\"things_v1_show\", self.send_raw().await).await"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                ") -> ::std::result::Result<ResponseValue<types::Thing>, crate::Error> {"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("pub async fn send_json("), "{text}");
+        assert_eq!(
+            text.matches("Sends a `GET` request to `/v1/things/{id}`")
+                .count(),
+            1,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_send_shape_fails_the_build() {
+        let spec = spec(json!({}), json!({}));
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> ThingsV1Show<'a> {
+                pub async fn send(self) -> Result<types::Thing, Error<()>> { todo!() }
+            }
+        };
+        let error = run(typed_send_errors, &mut file, &spec)
+            .0
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("not Result<ResponseValue<T>, Error<_>>"),
+            "{error}"
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> ThingsV1Show<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                    let info = OperationInfo { operation_id: "things_v1_show" };
+                    serde_json::from_slice(&body)
+                }
+            }
+        };
+        let error = run(typed_send_errors, &mut file, &spec)
+            .0
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("things_v1_show decodes its success in an unknown way"),
+            "{error}"
+        );
+        let mut file: syn::File = syn::parse_quote! { pub mod builder {} };
+        let error = run(typed_send_errors, &mut file, &spec)
+            .0
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("no generated send() methods found"),
+            "{error}"
+        );
+    }
 }

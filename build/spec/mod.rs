@@ -8,8 +8,10 @@
 //! are operations, how a `$ref` resolves, which parameters an operation
 //! takes (path-level ones included), which are deepObject filters, which
 //! operation is a list and where its items are, which create the API
-//! de-duplicates, what replaces a deprecated operation, and how services
-//! are named.
+//! de-duplicates, what replaces a deprecated operation, which response is
+//! the success and which example goes with it, which component schemas a
+//! value reaches, how typify names a schema's type, and how services and
+//! their versions are named.
 //!
 //! Nothing here names an operation, tag or schema of today's spec: each
 //! answer is recognised from the document's shape.
@@ -21,6 +23,7 @@ pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToPascalCase;
 use serde_json::{Map, Value};
 
 /// The keys of a path item that hold operations (OpenAPI 3.0).
@@ -273,24 +276,57 @@ pub fn param_style(spec: &Value, param: &Value) -> ParamStyle {
     }
 }
 
-/// The JSON success response: `(status, schema)` of the first `2xx`
-/// response (in status order) with an `application/json` schema.
-pub fn json_success(op: &Value) -> Option<(&str, &Value)> {
-    op.get("responses")?
-        .as_object()?
-        .iter()
-        .filter(|(code, _)| code.starts_with('2'))
-        .find_map(|(code, r)| {
-            Some((
-                code.as_str(),
-                r.get("content")?.get("application/json")?.get("schema")?,
-            ))
-        })
+/// An operation's success response.
+#[derive(Debug, Clone, Copy)]
+pub struct Success<'a> {
+    /// Its status code.
+    pub status: u16,
+    /// Its `application/json` schema, when it has one.
+    pub schema: Option<&'a Value>,
+    /// The spec's example of it: the media type's, else its schema's
+    /// ([`example`]).
+    pub example: Option<&'a Value>,
 }
 
-/// The schema of the JSON success response ([`json_success`]).
-pub fn json_success_schema(op: &Value) -> Option<&Value> {
-    json_success(op).map(|(_, schema)| schema)
+/// The success response of `op`: the lowest `2xx` status it declares (a
+/// `$ref`ed response resolved), with its JSON schema and example when it
+/// has them. One rule for the client's typed success, the catalog's
+/// response shape, pagination and the mock's answer, so none can pick a
+/// different response than another.
+pub fn success<'a>(spec: &'a Value, op: &'a Value) -> Option<Success<'a>> {
+    let (status, response) = op
+        .get("responses")?
+        .as_object()?
+        .iter()
+        .filter_map(|(code, response)| Some((code.parse::<u16>().ok()?, response)))
+        .filter(|(code, _)| (200..300).contains(code))
+        .min_by_key(|(code, _)| *code)?;
+    let media = resolve(spec, response)
+        .get("content")
+        .and_then(|c| c.get("application/json"));
+    let schema = media.and_then(|m| m.get("schema"));
+    Some(Success {
+        status,
+        schema,
+        example: media.and_then(|m| example(spec, m, schema)),
+    })
+}
+
+/// The schema of the JSON success response ([`success`]).
+pub fn json_success_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    success(spec, op)?.schema
+}
+
+/// The spec's example of a media type: its own `example`, else its
+/// schema's (the `$ref` resolved). Request bodies and responses alike.
+pub fn example<'a>(
+    spec: &'a Value,
+    media: &'a Value,
+    schema: Option<&'a Value>,
+) -> Option<&'a Value> {
+    media
+        .get("example")
+        .or_else(|| schema.and_then(|s| resolve(spec, s).get("example")))
 }
 
 /// An operation's JSON request body.
@@ -300,11 +336,12 @@ pub struct RequestBody<'a> {
     pub required: bool,
     /// Its schema as published (usually a `$ref` to a component).
     pub schema: &'a Value,
-    /// The spec's example body: the media type's, else the schema's.
+    /// The spec's example body ([`example`]).
     pub example: Option<&'a Value>,
 }
 
-/// The JSON request body of `op`, if it takes one.
+/// The JSON request body of `op`, if it takes one (a `$ref`ed body
+/// resolved).
 pub fn request_body<'a>(spec: &'a Value, op: &'a Value) -> Option<RequestBody<'a>> {
     let body = resolve(spec, op.get("requestBody")?);
     let media = body.get("content")?.get("application/json")?;
@@ -312,10 +349,13 @@ pub fn request_body<'a>(spec: &'a Value, op: &'a Value) -> Option<RequestBody<'a
     Some(RequestBody {
         required: body.get("required").and_then(Value::as_bool) == Some(true),
         schema,
-        example: media
-            .get("example")
-            .or_else(|| resolve(spec, schema).get("example")),
+        example: example(spec, media, Some(schema)),
     })
+}
+
+/// Whether `op` takes a request body of any media type.
+pub fn has_request_body(op: &Value) -> bool {
+    op.get("requestBody").is_some()
 }
 
 /// The component name a schema refers to (`#/components/schemas/X` → `X`).
@@ -324,6 +364,106 @@ pub fn schema_ref_name(schema: &Value) -> Option<&str> {
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+}
+
+/// A reference to the component schema `name`.
+pub fn schema_ref(name: &str) -> String {
+    format!("{SCHEMA_REF_PREFIX}{name}")
+}
+
+/// The component schemas of `spec`, if it has any.
+pub fn component_schemas(spec: &Value) -> Option<&Map<String, Value>> {
+    spec.get("components")?.get("schemas")?.as_object()
+}
+
+/// The component schema `name`, if `spec` has it.
+pub fn component_schema<'a>(spec: &'a Value, name: &str) -> Option<&'a Value> {
+    component_schemas(spec)?.get(name)
+}
+
+/// A JSON pointer segment: `~` and `/` escaped (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The Rust type name typify gives the component schema `name` (and the
+/// names the build gives the types it hoists, so they read as typify's):
+/// every place that names a generated type from the spec calls this, so
+/// a typify upgrade that renames is followed in one place.
+pub fn type_name(name: &str) -> String {
+    name.to_pascal_case()
+}
+
+/// Adds the name of every component schema a `$ref` in `value` names,
+/// wherever it is (extensions included).
+pub fn collect_schema_refs(value: &Value, out: &mut impl Extend<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref"
+                    && let Some(name) = v.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+                {
+                    out.extend([name.to_owned()]);
+                }
+                collect_schema_refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The component schemas reachable from `roots` through `$ref`s,
+/// transitively (a name that the spec does not define is still listed).
+pub fn reachable_schemas<'a>(
+    spec: &Value,
+    roots: impl IntoIterator<Item = &'a Value>,
+) -> BTreeSet<String> {
+    let mut pending = Vec::new();
+    for root in roots {
+        collect_schema_refs(root, &mut pending);
+    }
+    reachable_from_names(spec, pending)
+}
+
+/// `names` and every component schema they reach through `$ref`s.
+pub fn reachable_from_names(
+    spec: &Value,
+    names: impl IntoIterator<Item = String>,
+) -> BTreeSet<String> {
+    let mut pending: Vec<String> = names.into_iter().collect();
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if let Some(schema) = component_schema(spec, &name)
+            && !reached.contains(&name)
+        {
+            collect_schema_refs(schema, &mut pending);
+        }
+        reached.insert(name);
+    }
+    reached
+}
+
+/// The component schemas the generated code has a type for: those
+/// reachable from `paths`, and from `x-webhooks` (event and audit-log
+/// payloads) when `webhooks`.
+pub fn generated_schemas(spec: &Value, webhooks: bool) -> BTreeSet<String> {
+    let webhook_roots = webhooks.then(|| spec.get("x-webhooks")).flatten();
+    reachable_schemas(spec, spec.get("paths").into_iter().chain(webhook_roots))
+}
+
+/// The component schemas reachable from the JSON request bodies of `ops`:
+/// what callers build.
+pub fn request_schemas<'a>(
+    spec: &'a Value,
+    ops: impl IntoIterator<Item = &'a OperationRef<'a>>,
+) -> BTreeSet<String> {
+    let bodies: Vec<&Value> = ops
+        .into_iter()
+        .filter_map(|op| request_body(spec, op.op))
+        .map(|body| body.schema)
+        .collect();
+    reachable_schemas(spec, bodies)
 }
 
 /// Every tag used by an operation of `spec`, sorted.
@@ -375,6 +515,17 @@ pub fn service_feature(tag: &str) -> String {
     feature.trim_end_matches('-').to_owned()
 }
 
+/// Whether an operation with `tags` belongs to the enabled services
+/// (`None`: every service): one of its tags' features is enabled. The
+/// `select_services` transform removes the others, and the pipeline's
+/// answers leave them out by this same rule.
+pub fn in_services(tags: &[&str], enabled: Option<&BTreeSet<String>>) -> bool {
+    enabled.is_none_or(|enabled| {
+        tags.iter()
+            .any(|tag| enabled.contains(&service_feature(tag)))
+    })
+}
+
 /// The name progenitor gives the method of an operationId (and the setter
 /// of a parameter). Mirrors `progenitor_impl::util::sanitize(..,
 /// Case::Snake)`, which is private; the unit tests pin its behaviour.
@@ -391,11 +542,20 @@ pub fn method_name(operation_id: &str) -> String {
     }
 }
 
+/// A tag split into its service and version: `Incidents V3` →
+/// (`Incidents`, `Some(3)`); a tag that does not end in ` V<n>` →
+/// (the tag, `None`).
+pub fn split_version(tag: &str) -> (&str, Option<u32>) {
+    tag.rsplit_once(' ')
+        .and_then(|(service, last)| Some((service, Some(last.strip_prefix('V')?.parse().ok()?))))
+        .unwrap_or((tag, None))
+}
+
 /// `"Catalog V2#ListEntries"` → `("Catalog", 2, "ListEntries")`.
 pub fn split_versioned_id(id: &str) -> Option<(&str, u32, &str)> {
     let (tag, action) = id.split_once('#')?;
-    let (service, version) = tag.rsplit_once(" V")?;
-    Some((service, version.parse().ok()?, action))
+    let (service, version) = split_version(tag);
+    Some((service, version?, action))
 }
 
 /// The operation that replaces a deprecated one: the same action in the
@@ -518,12 +678,100 @@ mod tests {
     }
 
     #[test]
-    fn json_success_takes_any_2xx() {
-        let op = json!({"responses": {
-            "201": {"content": {"application/json": {"schema": {"type": "object"}}}},
-            "204": {},
+    fn the_success_is_the_lowest_2xx_with_or_without_content() {
+        let spec = json!({"components": {
+            "responses": {"Created": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Thing"}}}}},
+            "schemas": {"Thing": {"type": "object", "example": {"id": "x"}}},
         }});
-        assert_eq!(json_success(&op).map(|(code, _)| code), Some("201"));
-        assert_eq!(json_success(&json!({"responses": {"204": {}}})), None);
+        let op = json!({"responses": {
+            "204": {},
+            "201": {"$ref": "#/components/responses/Created"},
+            "default": {},
+        }});
+        let found = success(&spec, &op).expect("a 2xx");
+        assert_eq!(found.status, 201);
+        assert_eq!(
+            found.example,
+            Some(&json!({"id": "x"})),
+            "the schema's example"
+        );
+        assert_eq!(json_success_schema(&spec, &op), found.schema);
+        // The lowest 2xx wins even without content: no JSON success then.
+        let op = json!({"responses": {
+            "200": {},
+            "201": {"content": {"application/json": {"schema": {"type": "object"}}}},
+        }});
+        assert_eq!(success(&spec, &op).map(|s| s.status), Some(200));
+        assert_eq!(json_success_schema(&spec, &op), None);
+        assert!(success(&spec, &json!({"responses": {"404": {}}})).is_none());
+    }
+
+    #[test]
+    fn a_request_example_is_the_media_types_else_the_resolved_schemas() {
+        let spec = json!({"components": {
+            "requestBodies": {"Body": {"required": true, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Payload"}}}}},
+            "schemas": {"Payload": {"type": "object", "example": {"name": "a"}}},
+        }});
+        let op = json!({"requestBody": {"$ref": "#/components/requestBodies/Body"}});
+        let body = request_body(&spec, &op).expect("a body");
+        assert!(body.required);
+        assert_eq!(schema_ref_name(body.schema), Some("Payload"));
+        assert_eq!(body.example, Some(&json!({"name": "a"})));
+        let op = json!({"requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Payload"}, "example": {"name": "b"}}}}});
+        assert_eq!(
+            request_body(&spec, &op).unwrap().example,
+            Some(&json!({"name": "b"}))
+        );
+        assert!(request_body(&spec, &json!({})).is_none());
+    }
+
+    #[test]
+    fn schema_refs_are_collected_transitively_from_roots() {
+        let spec = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+            "x-webhooks": {"/x-webhooks/e": {"get": {"responses": {"200": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/W"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"properties": {"b": {"x-rust-type": {"parameters": [
+                    {"$ref": "#/components/schemas/B"}]}}}},
+                "B": {"items": {"$ref": "#/components/schemas/A"}},
+                "W": {"type": "object"},
+                "Unused": {"$ref": "#/components/schemas/A"},
+            }},
+        });
+        let names = |set: BTreeSet<String>| set.into_iter().collect::<Vec<_>>();
+        assert_eq!(names(generated_schemas(&spec, false)), ["A", "B"]);
+        assert_eq!(names(generated_schemas(&spec, true)), ["A", "B", "W"]);
+        assert_eq!(
+            names(reachable_from_names(
+                &spec,
+                ["Unused".to_owned(), "Gone".to_owned()]
+            )),
+            ["A", "B", "Gone", "Unused"]
+        );
+        assert_eq!(schema_ref("A"), "#/components/schemas/A");
+        assert_eq!(
+            component_schema(&spec, "W"),
+            Some(&json!({"type": "object"}))
+        );
+        assert_eq!(escape_pointer("/v1/a~b"), "~1v1~1a~0b");
+    }
+
+    #[test]
+    fn type_names_and_versions() {
+        assert_eq!(type_name("IncidentV2"), "IncidentV2");
+        assert_eq!(type_name("incident_v2_mode"), "IncidentV2Mode");
+        assert_eq!(type_name("Owner_labels_item"), "OwnerLabelsItem");
+        assert_eq!(split_version("Incidents V3"), ("Incidents", Some(3)));
+        assert_eq!(split_version("Utilities"), ("Utilities", None));
+        assert_eq!(split_version("Vendor V"), ("Vendor V", None));
+        assert_eq!(
+            split_version("Status Pages V12"),
+            ("Status Pages", Some(12))
+        );
     }
 }

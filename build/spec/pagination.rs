@@ -9,10 +9,13 @@
 //! convention is paginated by the next build, in the client, the catalog
 //! and the command line alike.
 
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::ToSnakeCase;
 use serde_json::Value;
 
-use super::{OperationRef, method_name, operation_refs, parameters, resolve, schema_ref_name};
+use super::{
+    OperationRef, Parameter, method_name, operation_refs, parameters, resolve, schema_ref_name,
+    type_name,
+};
 
 /// The name of the cursor query parameter.
 pub const CURSOR_PARAM: &str = "after";
@@ -54,7 +57,15 @@ pub fn list_operations(spec: &Value) -> Vec<ListOperation> {
 
 /// The operation's list shape, if it is a paginated list.
 pub fn list_operation(spec: &Value, op: &OperationRef<'_>) -> Option<ListOperation> {
-    let params = parameters(spec, op);
+    list_shape(spec, op, &parameters(spec, op))
+}
+
+/// [`list_operation`] with the operation's parameters already read.
+pub fn list_shape(
+    spec: &Value,
+    op: &OperationRef<'_>,
+    params: &[Parameter<'_>],
+) -> Option<ListOperation> {
     let query_param = |name: &str| {
         params
             .iter()
@@ -66,7 +77,7 @@ pub fn list_operation(spec: &Value, op: &OperationRef<'_>) -> Option<ListOperati
         .get("maximum")
         .and_then(Value::as_u64);
 
-    let (_, page_schema) = super::json_success(op.op)?;
+    let page_schema = super::json_success_schema(spec, op.op)?;
     let page_name = schema_ref_name(page_schema)?;
     let page = resolve(spec, page_schema);
     let properties = page.get("properties")?.as_object()?;
@@ -89,10 +100,10 @@ pub fn list_operation(spec: &Value, op: &OperationRef<'_>) -> Option<ListOperati
     Some(ListOperation {
         operation_id: op.id().to_owned(),
         method_name: method_name(op.id()),
-        page_type: page_name.to_pascal_case(),
+        page_type: type_name(page_name),
         items_property: items_property.clone(),
         items_field: field_name(items_property),
-        item_type: item_name.to_pascal_case(),
+        item_type: type_name(item_name),
         item_schema: item_name.to_owned(),
         meta_required: required(page, "pagination_meta"),
         has_total: meta

@@ -92,19 +92,18 @@ pub struct Service {
     pub feature: &'static str,
     /// The first line of the tag's description in the spec.
     pub description: &'static str,
+    /// The tag without its version (the build's reading of the tag, so
+    /// the library never splits it a second way).
+    pub(crate) base: &'static str,
+    /// The tag's version, when it ends in one.
+    pub(crate) version: Option<u32>,
 }
 
 impl Service {
     /// The service's name without its version and its version, when the
     /// tag ends in one: `Incidents V2` → (`Incidents`, `Some(2)`).
     pub fn base_and_version(&self) -> (&'static str, Option<u32>) {
-        match self.tag.rsplit_once(" V") {
-            Some((base, version)) => match version.parse() {
-                Ok(v) => (base, Some(v)),
-                Err(_) => (self.tag, None),
-            },
-            None => (self.tag, None),
-        }
+        (self.base, self.version)
     }
 }
 

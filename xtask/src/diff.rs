@@ -13,8 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-// The build's one `$ref` resolver, so the report reads the spec as the build does.
-use crate::codegen::spec::resolve;
+// The build's one reading of the spec, so the report reads it as the build
+// does: operations, parameters, `$ref`s, versions, reachable schemas.
+use crate::codegen::spec::{
+    self as build_spec, OperationRef, collect_schema_refs, component_schemas, resolve,
+    schema_ref_name, split_version,
+};
 
 use crate::spec::{self, Counts};
 
@@ -217,8 +221,8 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
             .extend(parameter_enum_changes(old, old_op, new, new_op));
     }
 
-    let old_schemas = component_schemas(old);
-    let new_schemas = component_schemas(new);
+    let old_schemas = schemas_by_name(old);
+    let new_schemas = schemas_by_name(new);
     diff.schemas_added = keys_only_in(&new_schemas, &old_schemas);
     diff.schemas_removed = keys_only_in(&old_schemas, &new_schemas);
 
@@ -280,55 +284,34 @@ pub fn compare(old: &Value, new: &Value) -> SpecDiff {
 }
 
 /// The component schemas the build turns into Rust types with every feature
-/// on (webhook payloads included): those left by the build's own
-/// `prune_unreachable_schemas` transform.
+/// on (webhook payloads included): the build's own answer, which its
+/// `prune_unreachable_schemas` transform keeps.
 fn generated_schemas(spec: &Value) -> BTreeSet<String> {
-    let mut pruned = spec.clone();
-    crate::codegen::transforms::prune_unreachable_schemas(&mut pruned, true);
-    component_schemas(&pruned)
-        .into_keys()
-        .map(str::to_owned)
-        .collect()
+    build_spec::generated_schemas(spec, true)
 }
 
 /// An operation with what the comparison needs from its spec.
 struct IndexedOp<'a> {
     info: OpRef,
-    op: &'a Value,
-    path_item: &'a Value,
+    op: OperationRef<'a>,
 }
 
 type OpKey = (String, String);
 
 fn index_operations(spec: &Value) -> BTreeMap<OpKey, IndexedOp<'_>> {
-    spec::operations(spec)
-        .map(|(path, method, op)| {
+    build_spec::operation_refs(spec)
+        .into_iter()
+        .map(|op| {
             let info = OpRef {
-                path: path.to_owned(),
-                method: method.to_uppercase(),
-                operation_id: op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                tags: op
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+                path: op.path.to_owned(),
+                method: op.method.to_uppercase(),
+                operation_id: op.id().to_owned(),
+                tags: op.tags().into_iter().map(str::to_owned).collect(),
+                deprecated: op.deprecated(),
             };
-            let path_item = &spec["paths"][path];
             (
                 (info.path.clone(), info.method.clone()),
-                IndexedOp {
-                    info,
-                    op,
-                    path_item,
-                },
+                IndexedOp { info, op },
             )
         })
         .collect()
@@ -340,16 +323,6 @@ fn only_in(these: &BTreeMap<OpKey, IndexedOp>, not: &BTreeMap<OpKey, IndexedOp>)
         .filter(|(key, _)| !not.contains_key(*key))
         .map(|(_, op)| op.info.clone())
         .collect()
-}
-
-/// Splits `Incidents V3` into (`Incidents`, Some(3)).
-pub fn split_version(tag: &str) -> (&str, Option<u32>) {
-    tag.rsplit_once(' ')
-        .and_then(|(service, last)| {
-            let n = last.strip_prefix('V')?.parse().ok()?;
-            Some((service, Some(n)))
-        })
-        .unwrap_or((tag, None))
 }
 
 /// Tags used by `these` operations and not by `other`'s.
@@ -460,34 +433,23 @@ struct ParamInfo<'a> {
     schema: Option<&'a Value>,
 }
 
-/// The parameters of an operation, path-level ones first, overridden by
-/// operation-level ones (OpenAPI's rule), `$ref`s resolved.
+/// The parameters of an operation by location and name, as the build
+/// reads them ([`build_spec::parameters`]: path-level ones included,
+/// `$ref`s resolved).
 fn parameters<'a>(
     spec: &'a Value,
     op: &IndexedOp<'a>,
 ) -> BTreeMap<(String, String), ParamInfo<'a>> {
-    let mut out = BTreeMap::new();
-    for list in [op.path_item.get("parameters"), op.op.get("parameters")] {
-        for p in list.and_then(Value::as_array).into_iter().flatten() {
-            let p = resolve(spec, p);
-            let (Some(location), Some(name)) = (
-                p.get("in").and_then(Value::as_str),
-                p.get("name").and_then(Value::as_str),
-            ) else {
-                continue;
+    build_spec::parameters(spec, &op.op)
+        .into_iter()
+        .map(|p| {
+            let info = ParamInfo {
+                required: p.required,
+                schema: (!p.schema.is_null()).then_some(p.schema),
             };
-            let required =
-                location == "path" || p.get("required").and_then(Value::as_bool) == Some(true);
-            out.insert(
-                (location.to_owned(), name.to_owned()),
-                ParamInfo {
-                    required,
-                    schema: p.get("schema").map(|s| resolve(spec, s)),
-                },
-            );
-        }
-    }
-    out
+            ((p.location.to_owned(), p.name.to_owned()), info)
+        })
+        .collect()
 }
 
 fn parameter_enum_changes(
@@ -515,9 +477,8 @@ fn parameter_enum_changes(
     out
 }
 
-fn component_schemas(spec: &Value) -> BTreeMap<&str, &Value> {
-    spec.pointer("/components/schemas")
-        .and_then(Value::as_object)
+fn schemas_by_name(spec: &Value) -> BTreeMap<&str, &Value> {
+    component_schemas(spec)
         .into_iter()
         .flatten()
         .map(|(name, schema)| (name.as_str(), schema))
@@ -682,7 +643,7 @@ fn newly_required_in_requests(
 
     let mut named: BTreeSet<String> = BTreeSet::new();
     for (key, new_op) in new_ops {
-        for schema in request_schemas(new, new_op.op) {
+        for schema in request_schemas(new, new_op.op.op) {
             if let Some(name) = schema_ref_name(schema) {
                 named.insert(name.to_owned());
                 continue;
@@ -691,31 +652,19 @@ fn newly_required_in_requests(
             let Some(old_op) = old_ops.get(key) else {
                 continue;
             };
-            let old_inline = request_schemas(old, old_op.op)
+            let old_inline = request_schemas(old, old_op.op.op)
                 .into_iter()
                 .find(|s| schema_ref_name(s).is_none());
             if let Some(old_inline) = old_inline {
                 let owner = format!("{} {} request body", key.1, key.0);
-                collect_refs(schema, &mut named);
+                collect_schema_refs(schema, &mut named);
                 push_new(&owner, &Flat::of(old_inline), &Flat::of(schema));
             }
         }
     }
 
     // Every schema reachable from a request body is part of what callers send.
-    let mut pending: Vec<String> = named.iter().cloned().collect();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(schema) = new.pointer(&format!("/components/schemas/{}", escape_pointer(&name)))
-        {
-            let mut refs = BTreeSet::new();
-            collect_refs(schema, &mut refs);
-            pending.extend(refs.into_iter().filter(|r| !seen.contains(r)));
-        }
-    }
+    let seen = build_spec::reachable_from_names(new, named);
     for name in &seen {
         if let (Some(o), Some(n)) = (old_flat.get(name.as_str()), new_flat.get(name.as_str())) {
             push_new(name, o, n);
@@ -735,38 +684,6 @@ fn request_schemas<'a>(spec: &'a Value, op: &'a Value) -> Vec<&'a Value> {
         .flatten()
         .filter_map(|(_, media)| media.get("schema"))
         .collect()
-}
-
-fn schema_ref_name(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-}
-
-fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                match (
-                    key.as_str(),
-                    v.as_str()
-                        .and_then(|r| r.strip_prefix("#/components/schemas/")),
-                ) {
-                    ("$ref", Some(name)) => {
-                        out.insert(name.to_owned());
-                    }
-                    _ => collect_refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
-fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

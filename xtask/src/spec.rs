@@ -4,7 +4,6 @@
 //! transform + progenitor + post-processing pipeline, so a spec accepted here
 //! is one `cargo build` accepts.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
@@ -54,26 +53,13 @@ pub struct Counts {
     pub tags: usize,
 }
 
-/// Counts the operations, component schemas and operation tags of `spec`.
+/// Counts the operations, component schemas and operation tags of `spec`,
+/// as the build reads them.
 pub fn counts(spec: &Value) -> Counts {
-    let ops: Vec<_> = operations(spec).collect();
-    let tags: BTreeSet<&str> = ops
-        .iter()
-        .flat_map(|(_, _, op)| {
-            op.get("tags")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
-        .filter_map(Value::as_str)
-        .collect();
     Counts {
-        operations: ops.len(),
-        schemas: spec
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map_or(0, |s| s.len()),
-        tags: tags.len(),
+        operations: codegen::spec::operation_refs(spec).len(),
+        schemas: codegen::spec::component_schemas(spec).map_or(0, |s| s.len()),
+        tags: codegen::spec::service_tags(spec).len(),
     }
 }
 

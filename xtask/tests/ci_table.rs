@@ -84,7 +84,9 @@ fn disagreements(script: &str, contributing: &str) -> Vec<String> {
             .join("\n"),
     );
     if in_script != in_table {
-        out.push(format!("scripts: .ci/run {in_script:?}, table {in_table:?}"));
+        out.push(format!(
+            "scripts: .ci/run {in_script:?}, table {in_table:?}"
+        ));
     }
     out
 }
@@ -102,7 +104,8 @@ fn contributing_ci_table_is_ci_run_step_by_step() {
 #[test]
 fn a_step_missing_from_the_table_is_reported() {
     let script = "step \"toolchain\"\nstep \"tests (all)\"\n.ci/extra\nstep \"done\"\n";
-    let table = "\n## CI\n\n| step | command |\n| --- | --- |\n| toolchain | `cargo` |\n\n## Next\n";
+    let table =
+        "\n## CI\n\n| step | command |\n| --- | --- |\n| toolchain | `cargo` |\n\n## Next\n";
     let wrong = disagreements(script, table);
     assert!(wrong.iter().any(|w| w.contains("2 steps")), "{wrong:?}");
     assert!(wrong.iter().any(|w| w.contains("extra")), "{wrong:?}");
