@@ -6,10 +6,11 @@
 //! and `log` records (reqwest's and hyper's own, at trace level), captured
 //! for the whole run.
 //!
-//! `tests/it/client/redaction.rs` and `tests/it/client/tracing_spans.rs`
-//! check the key in each of these places separately; this test captures
-//! everything at once, adds the success path, dependency logs and the
-//! webhook secret.
+//! This is the one test of the key's redaction in everything formatted
+//! (`tests/it/client/redaction.rs` keeps only the exact form of
+//! `ApiKey`'s `Debug`, and `tests/it/client/tracing_spans.rs` what spans
+//! record): every failing call, configuration error and client it builds is
+//! here, with the success path, dependency logs and the webhook secret.
 
 // A test binary of its own, not a module of `tests/it/`: it installs a
 // `log` logger for the whole process (`log` has no scoped logger) and
@@ -246,6 +247,18 @@ async fn no_secret_in_anything_formatted() {
     record("builder", format_args!("{builder:?} {builder:#?}"));
     let client = builder.build().unwrap();
     record("client", format_args!("{client:?} {client:#?}"));
+    record("client clone", format_args!("{:?}", client.clone()));
+    // With a caller-supplied reqwest client too.
+    let own_http = Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .http_client(incidentio::http_client_builder().unwrap().build().unwrap())
+        .build()
+        .unwrap();
+    record(
+        "client with its own reqwest client",
+        format_args!("{own_http:#?}"),
+    );
 
     // Succeeding calls, one after a retried 429.
     let response = client.severities_v1_list().send().await.unwrap();
@@ -306,12 +319,42 @@ async fn no_secret_in_anything_formatted() {
         "refused",
         refused.severities_v1_list().send().await.unwrap_err(),
     ));
-    for bad_key in [format!("{KEY} space"), format!("{KEY}\n")] {
-        // The second is trimmed and accepted: only the first fails.
+    for bad_key in [
+        format!("{KEY} space"),
+        format!("{KEY}\u{e9}"),
+        format!("{KEY}\nsecond line"),
+        format!("{KEY}\n"),
+    ] {
+        // The last is trimmed and accepted: the others fail.
         if let Err(error) = Client::builder().api_key(bad_key).build() {
+            assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
             errors.push(("bad key", error));
         }
     }
+    assert_eq!(
+        errors.iter().filter(|(what, _)| *what == "bad key").count(),
+        3
+    );
+    errors.push((
+        "plain http",
+        Client::builder()
+            .api_key(KEY)
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err(),
+    ));
+    // The misbehaving proxy echoed the request's headers: the key in them
+    // was already scrubbed when the error kept the body.
+    let echoed = errors
+        .iter()
+        .find(|(what, _)| *what == "500 echo")
+        .and_then(|(_, e)| e.api_error())
+        .expect("the echo is an API error");
+    assert!(
+        echoed.body.to_ascii_lowercase().contains("bearer ****"),
+        "the echo shows the scrubbed header: {}",
+        echoed.body
+    );
     assert!(
         errors.iter().any(|(_, e)| e.is_timeout()),
         "a timeout was exercised"

@@ -105,6 +105,24 @@ pub fn fast_retries() -> RetryPolicy {
 }
 
 /// A response with a JSON body.
+/// A client of `server` (a raw loopback server) with pacing off, fast
+/// retries and a 5 s timeout.
+pub fn raw_client(server: &raw_http::RawServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .pacing(incidentio::Pacing::disabled())
+        .retry_policy(fast_retries())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// An httpmock answer of `code` with no body.
+pub fn status(code: u16) -> HttpMockResponse {
+    HttpMockResponse::builder().status(code).build()
+}
+
 pub fn json(status: u16, body: &str) -> HttpMockResponse {
     HttpMockResponse::builder()
         .status(status)
