@@ -61,13 +61,106 @@ fn help_lists_services_and_actions() {
     assert!(deprecated.contains("deprecated"), "{deprecated}");
 }
 
+/// Every service and every operation's action, as `describe` names them:
+/// what a completion script must offer.
+fn described_names() -> (BTreeSet<String>, BTreeSet<String>) {
+    let all: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("describe is JSON");
+    let entries = all.as_array().expect("an array");
+    let field = |name: &str| {
+        entries
+            .iter()
+            .map(|op| op[name].as_str().expect("a name").to_owned())
+            .collect::<BTreeSet<_>>()
+    };
+    (field("service"), field("action"))
+}
+
 #[test]
-fn completions_generate() {
+fn completions_name_every_service_and_action() {
+    let (services, actions) = described_names();
     for shell in ["bash", "zsh", "fish"] {
         let out = run(&["completions", shell]);
-        assert_eq!(code(&out), 0, "{shell}");
-        assert!(stdout(&out).contains("incidents-v2"), "{shell}");
+        assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        let missing: Vec<&String> = services
+            .iter()
+            .chain(&actions)
+            .filter(|name| !script.contains(name.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "{shell} completion lacks {missing:?}");
     }
+}
+
+/// Asks bash's completion for the words after `line`, as a user's tab does.
+fn bash_completes(script: &str, words: &[&str]) -> BTreeSet<String> {
+    let dir = std::env::temp_dir().join(format!("incidentio-completion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join("incidentio.bash");
+    std::fs::write(&path, script).expect("the script written");
+    let quoted: Vec<String> = words.iter().map(|word| format!("'{word}'")).collect();
+    let program = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; \
+         _incidentio incidentio '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words.join(" "),
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--noprofile", "--norc", "-c", &program])
+        .output()
+        .expect("bash runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "bash: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| line.trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+#[test]
+fn bash_completion_offers_the_services_and_actions_a_prefix_names() {
+    let script = stdout(&run(&["completions", "bash"]));
+    let (services, _) = described_names();
+    let offered = bash_completes(&script, &["incidentio", "inc"]);
+    let expected: BTreeSet<String> = services
+        .iter()
+        .filter(|service| service.starts_with("inc"))
+        .cloned()
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the spec has no service starting with inc"
+    );
+    assert!(
+        expected.is_subset(&offered),
+        "`incidentio inc<TAB>` offers {offered:?}, not all of {expected:?}"
+    );
+    assert!(
+        offered.iter().all(|word| word.starts_with("inc")),
+        "`incidentio inc<TAB>` offers words that do not start with inc: {offered:?}"
+    );
+
+    let all: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("describe is JSON");
+    let actions: BTreeSet<String> = all
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|op| op["service"] == "incidents-v2")
+        .map(|op| op["action"].as_str().expect("an action").to_owned())
+        .collect();
+    let offered = bash_completes(&script, &["incidentio", "incidents-v2", ""]);
+    assert!(
+        actions.is_subset(&offered),
+        "`incidentio incidents-v2 <TAB>` offers {offered:?}, not all of {actions:?}"
+    );
 }
 
 #[test]

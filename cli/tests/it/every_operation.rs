@@ -173,8 +173,41 @@ fn every_operation_runs_against_the_mock() {
 
 #[test]
 fn mock_with_no_key_prints_the_example_incidents() {
+    // The spec's example of the incidents list: the media type's own, or
+    // its schema's.
+    let spec = crate::common::spec();
+    let list = spec["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .filter_map(|item| item.get("get"))
+        .find(|op| op["operationId"] == "Incidents V2#List")
+        .expect("the spec lists incidents");
+    let media = &list["responses"]["200"]["content"]["application/json"];
+    let example = match media.get("example") {
+        Some(example) => example.clone(),
+        None => {
+            let name = media["schema"]["$ref"]
+                .as_str()
+                .expect("a schema reference");
+            let name = name.rsplit('/').next().expect("a schema name");
+            spec["components"]["schemas"][name]["example"].clone()
+        }
+    };
+    let expected = example["incidents"]
+        .as_array()
+        .expect("the example has incidents");
+    assert!(
+        !expected.is_empty(),
+        "the spec's example lists no incidents"
+    );
+
     let out = run(&["--mock", "incidents-v2", "list"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let page: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert!(!page["incidents"].as_array().expect("incidents").is_empty());
+    assert_eq!(
+        page["incidents"].as_array().expect("incidents"),
+        expected,
+        "the mock's answer is not the spec's example"
+    );
 }

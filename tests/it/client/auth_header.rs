@@ -16,9 +16,7 @@ async fn bearer_key_and_user_agent_are_sent() {
                 .path("/v1/severities")
                 .header("authorization", format!("Bearer {KEY}"))
                 .header("user-agent", UA);
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(SEVERITIES);
+            reply_json(then, 200, SEVERITIES);
         })
         .await;
     let result = client(&server).severities_v1_list().send().await;

@@ -14,9 +14,7 @@ async fn a_body_missing_a_required_field_gives_decode_with_path_and_body_and_sen
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities");
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(body);
+            reply_json(then, 200, body);
         })
         .await;
     let client = client(&server);

@@ -261,9 +261,7 @@ async fn undecodable_success_body_names_the_json_path() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities");
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(r#"{"severities":[{"id":42,"name":"Minor"}]}"#);
+            reply_json(then, 200, r#"{"severities":[{"id":42,"name":"Minor"}]}"#);
         })
         .await;
     let error = client(&server)

@@ -104,9 +104,7 @@ async fn a_raw_error_decodes_the_envelope() {
     server
         .mock_async(|when, then| {
             when.method(POST).path("/v2/incidents");
-            then.status(422)
-                .header("content-type", "application/json")
-                .body(VALIDATION_422);
+            reply_json(then, 422, VALIDATION_422);
         })
         .await;
     let error = client(&server)
@@ -183,9 +181,7 @@ async fn a_raw_request_never_shows_the_key() {
     server
         .mock_async(|when, then| {
             when.any_request();
-            then.status(401)
-                .header("content-type", "application/json")
-                .body(AUTH_401);
+            reply_json(then, 401, AUTH_401);
         })
         .await;
     let client = client(&server);

@@ -172,9 +172,11 @@ async fn other_errors_are_not_retried() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/severities");
-            then.status(500)
-                .header("content-type", "application/json")
-                .body(r#"{"type":"internal_error","status":500,"errors":[]}"#);
+            reply_json(
+                then,
+                500,
+                r#"{"type":"internal_error","status":500,"errors":[]}"#,
+            );
         })
         .await;
     let error = client(&server)

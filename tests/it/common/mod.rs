@@ -123,12 +123,22 @@ pub fn status(code: u16) -> HttpMockResponse {
     HttpMockResponse::builder().status(code).build()
 }
 
+/// An httpmock answer of `status` with `body` as JSON, for `respond_with`
+/// and [`sequence`]; [`reply_json`] is the same for a `then` clause.
 pub fn json(status: u16, body: &str) -> HttpMockResponse {
     HttpMockResponse::builder()
         .status(status)
         .header("content-type", "application/json")
         .body(body.to_owned())
         .build()
+}
+
+/// Makes a mock's `then` clause answer `status` with `body` as JSON, as
+/// the API does: the closure form of [`json`].
+pub fn reply_json(then: httpmock::Then, status: u16, body: impl AsRef<[u8]>) -> httpmock::Then {
+    then.status(status)
+        .header("content-type", "application/json")
+        .body(body)
 }
 
 /// Serves `responses` in order, then repeats the last; the counter says how

@@ -3,7 +3,7 @@
 //! decoded as `Value` or as the caller's type in one pass over the page,
 //! and pages that are not pages refused by name.
 
-use crate::common::client;
+use crate::common::{client, reply_json};
 
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
@@ -97,9 +97,7 @@ async fn items_named_found_or_typed_are_the_same_items_in_order() {
 fn serve_one(server: &MockServer, body: &str) {
     server.mock(|when, then| {
         when.method(GET).path("/v2/odd");
-        then.status(200)
-            .header("content-type", "application/json")
-            .body(body);
+        reply_json(then, 200, body);
     });
 }
 
