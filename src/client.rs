@@ -341,22 +341,25 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// TLS through rustls with the platform's verifier, set up once per
-/// process and shared by every client built after: setting it up reads and
+/// process and shared by every client built after. The verifier reads and
 /// parses the system's root certificates (a few milliseconds, far more in
-/// a debug build), which a program building a client per task or per test
-/// would otherwise pay each time. The roots are those of the first client
-/// built; a failure is kept too, and every build reports it.
+/// a debug build) at the process's first handshake, not here
+/// ([`DeferredVerifier`](crate::deferred_verifier::DeferredVerifier)): a
+/// client that never opens a TLS connection (the mock, a loopback server,
+/// a command-line dry run) never pays for them, and one that does pays
+/// once per process.
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
         std::sync::OnceLock::new();
     let config = CONFIG.get_or_init(|| {
-        use rustls_platform_verifier::BuilderVerifierExt;
         let provider = std::sync::Arc::new(crypto_provider());
+        let verifier = crate::deferred_verifier::DeferredVerifier::new(provider.clone());
         Ok(rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .and_then(|b| b.with_platform_verifier())
             .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
             .with_no_client_auth())
     });
     match config {

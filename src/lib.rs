@@ -13,6 +13,8 @@ mod body;
 pub mod catalog;
 mod client;
 mod de;
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+mod deferred_verifier;
 pub mod error;
 pub mod filter;
 mod generated;

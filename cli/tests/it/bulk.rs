@@ -25,11 +25,17 @@ struct Seen {
     throttled: AtomicUsize,
 }
 
-/// A loopback HTTP/1.1 server (keep-alive) for `POST /v2/incidents`: the
-/// 53rd, 106th, … request gets a 503, the 17th, 34th, … a 429 with
-/// `Retry-After: 0`, every other one a 201 echoing the incident's name and
-/// key.
-fn server() -> (String, Arc<Seen>) {
+/// Every 127th request is answered 503 in the thousand-creates test: a
+/// handful per run, each ridden out by a retry after the library's own
+/// backoff (a random wait of up to half a second, which no header
+/// shortens), so the run stays short while still meeting several.
+const UNAVAILABLE_EVERY: usize = 127;
+
+/// A loopback HTTP/1.1 server (keep-alive) for `POST /v2/incidents`: every
+/// `unavailable_every`-th request (if any) gets a 503, the 17th, 34th, … a
+/// 429 with `Retry-After: 0`, every other one a 201 echoing the incident's
+/// name and key.
+fn server(unavailable_every: Option<usize>) -> (String, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let seen = Arc::new(Seen::default());
@@ -37,13 +43,13 @@ fn server() -> (String, Arc<Seen>) {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let seen = shared.clone();
-            std::thread::spawn(move || serve(stream, &seen));
+            std::thread::spawn(move || serve(stream, &seen, unavailable_every));
         }
     });
     (url, seen)
 }
 
-fn serve(stream: TcpStream, seen: &Seen) {
+fn serve(stream: TcpStream, seen: &Seen, unavailable_every: Option<usize>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut writer = stream;
     loop {
@@ -68,28 +74,29 @@ fn serve(stream: TcpStream, seen: &Seen) {
         reader.read_exact(&mut body).expect("the body");
         let n = seen.requests.fetch_add(1, Ordering::SeqCst) + 1;
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let (status, extra, answer) = if n.is_multiple_of(53) {
-            seen.unavailable.fetch_add(1, Ordering::SeqCst);
-            (
-                "503 Service Unavailable",
-                "",
-                json!({"type": "unavailable", "status": 503, "errors": []}),
-            )
-        } else if n.is_multiple_of(17) {
-            seen.throttled.fetch_add(1, Ordering::SeqCst);
-            (
-                "429 Too Many Requests",
-                "Retry-After: 0\r\n",
-                json!({"type": "rate_limited", "status": 429, "errors": []}),
-            )
-        } else {
-            seen.bodies.lock().unwrap().push(body.clone());
-            (
-                "201 Created",
-                "",
-                json!({"incident": {"id": body["idempotency_key"], "name": body["name"]}}),
-            )
-        };
+        let (status, extra, answer) =
+            if unavailable_every.is_some_and(|every| n.is_multiple_of(every)) {
+                seen.unavailable.fetch_add(1, Ordering::SeqCst);
+                (
+                    "503 Service Unavailable",
+                    "",
+                    json!({"type": "unavailable", "status": 503, "errors": []}),
+                )
+            } else if n.is_multiple_of(17) {
+                seen.throttled.fetch_add(1, Ordering::SeqCst);
+                (
+                    "429 Too Many Requests",
+                    "Retry-After: 0\r\n",
+                    json!({"type": "rate_limited", "status": 429, "errors": []}),
+                )
+            } else {
+                seen.bodies.lock().unwrap().push(body.clone());
+                (
+                    "201 Created",
+                    "",
+                    json!({"incident": {"id": body["idempotency_key"], "name": body["name"]}}),
+                )
+            };
         let answer = answer.to_string();
         let response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n{answer}",
@@ -159,7 +166,7 @@ fn create_each(url: &str, file: &std::path::Path, extra: &[&str]) -> std::proces
 
 #[test]
 fn a_thousand_creates_through_503s_and_429s_each_once_in_order() {
-    let (url, seen) = server();
+    let (url, seen) = server(Some(UNAVAILABLE_EVERY));
     let file = input(&[]);
     let out = create_each(&url, &file, &[]);
     std::fs::remove_file(&file).ok();
@@ -205,7 +212,7 @@ fn malformed_lines_are_reported_by_number_and_stop_the_run_unless_told() {
     let bad = [(500, "{oops"), (700, r#"{"name": "no visibility"}"#)];
 
     // Stops at the first failure: lines 1-499 created, line 500 reported.
-    let (url, seen) = server();
+    let (url, seen) = server(None);
     let file = input(&bad);
     let out = create_each(&url, &file, &[]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
@@ -222,7 +229,7 @@ fn malformed_lines_are_reported_by_number_and_stop_the_run_unless_told() {
     assert_eq!(creates_by_key(&seen).len(), 499);
 
     // Goes on: every line accounted for, the two bad ones by number.
-    let (url, seen) = server();
+    let (url, seen) = server(None);
     let out = create_each(&url, &file, &["--continue-on-error"]);
     std::fs::remove_file(&file).ok();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
