@@ -12,7 +12,7 @@
 //! decides when that verifier is made, and a failure to make it (a system
 //! with no root certificates) fails that handshake, and every later one,
 //! with rustls' error naming the cause, so nothing is ever trusted without
-//! a verifier (`tests/tls_deferred.rs`).
+//! a verifier (`tests/tls_groups.rs`, `deferred`).
 
 use std::sync::{Arc, OnceLock};
 
