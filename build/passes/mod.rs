@@ -145,17 +145,26 @@ pub(crate) mod testing {
     use crate::codegen::context::{Context, Outputs};
     use crate::codegen::{CodegenError, Options};
 
+    /// Runs `step` with the context of `spec`, every option on, and fresh
+    /// outputs.
+    fn with_context(
+        spec: &Value,
+        step: impl FnOnce(&Context, &mut Outputs) -> Result<usize, CodegenError>,
+    ) -> (Result<usize, CodegenError>, Outputs) {
+        let options = Options::default();
+        let ctx = Context::new(spec, &options);
+        let mut outputs = Outputs::default();
+        let result = step(&ctx, &mut outputs);
+        (result, outputs)
+    }
+
     /// Runs `pass` on `file` with the context of `spec`, every option on.
     pub fn run(
         pass: Pass,
         file: &mut syn::File,
         spec: &Value,
     ) -> (Result<usize, CodegenError>, Outputs) {
-        let options = Options::default();
-        let ctx = Context::new(spec, &options);
-        let mut outputs = Outputs::default();
-        let result = pass(file, &ctx, &mut outputs);
-        (result, outputs)
+        with_context(spec, |ctx, outputs| pass(file, ctx, outputs))
     }
 
     /// Runs the token pass `pass` on `stream` with the context of `spec`,
@@ -165,11 +174,7 @@ pub(crate) mod testing {
         stream: &mut proc_macro2::TokenStream,
         spec: &Value,
     ) -> (Result<usize, CodegenError>, Outputs) {
-        let options = Options::default();
-        let ctx = Context::new(spec, &options);
-        let mut outputs = Outputs::default();
-        let result = pass(stream, &ctx, &mut outputs);
-        (result, outputs)
+        with_context(spec, |ctx, outputs| pass(stream, ctx, outputs))
     }
 
     /// The file as Rust source, for assertions.

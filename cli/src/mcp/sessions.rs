@@ -255,6 +255,16 @@ impl Sessions {
     fn not_found(id: &SessionId) -> SessionsError {
         SessionsError::Local(LocalSessionManagerError::SessionNotFound(id.clone()))
     }
+
+    /// [`touch`](Self::touch) as the protocol's answer: a session that is
+    /// gone (never made, closed or expired) is not found.
+    async fn live(&self, id: &SessionId) -> Result<(), SessionsError> {
+        if self.touch(id).await {
+            Ok(())
+        } else {
+            Err(Self::not_found(id))
+        }
+    }
 }
 
 /// Room held for a session being created; released when dropped, unless
@@ -354,9 +364,7 @@ impl SessionManager for Sessions {
         id: &SessionId,
         message: ClientJsonRpcMessage,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
-        if !self.touch(id).await {
-            return Err(Self::not_found(id));
-        }
+        self.live(id).await?;
         let guard = self.begin(id);
         let stream = self.inner.create_stream(id, message).await?;
         Ok(counted(stream, guard))
@@ -367,9 +375,7 @@ impl SessionManager for Sessions {
         id: &SessionId,
         message: ClientJsonRpcMessage,
     ) -> Result<(), Self::Error> {
-        if !self.touch(id).await {
-            return Err(Self::not_found(id));
-        }
+        self.live(id).await?;
         Ok(self.inner.accept_message(id, message).await?)
     }
 
@@ -380,9 +386,7 @@ impl SessionManager for Sessions {
         // A standalone stream (GET) is open for as long as the client
         // listens: it does not keep the session from expiring, which ends
         // it.
-        if !self.touch(id).await {
-            return Err(Self::not_found(id));
-        }
+        self.live(id).await?;
         Ok(self.inner.create_standalone_stream(id).await?)
     }
 
@@ -391,9 +395,7 @@ impl SessionManager for Sessions {
         id: &SessionId,
         last_event_id: String,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
-        if !self.touch(id).await {
-            return Err(Self::not_found(id));
-        }
+        self.live(id).await?;
         Ok(self.inner.resume(id, last_event_id).await?)
     }
 }

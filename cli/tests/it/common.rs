@@ -84,3 +84,14 @@ pub fn stderr(out: &Output) -> String {
 pub fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")
 }
+
+/// Every operation as `describe` lists it.
+pub fn described() -> Vec<Value> {
+    let out = run(&["describe"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    serde_json::from_slice::<Value>(&out.stdout)
+        .expect("describe is JSON")
+        .as_array()
+        .expect("an array")
+        .clone()
+}

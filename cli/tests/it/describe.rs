@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::common::{code, run, spec_operation_ids, stderr, stdout};
+use crate::common::{code, described, run, spec_operation_ids, stderr, stdout};
 
 // The second reading the library's tests use too.
 #[path = "../../../tests/it/common/reading.rs"]
@@ -63,9 +63,7 @@ fn help_lists_services_and_actions() {
 
 /// Every service and every operation's action, as `describe` names them:
 /// what a completion script must offer.
-fn described_names() -> (BTreeSet<String>, BTreeSet<String>) {
-    let all: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("describe is JSON");
-    let entries = all.as_array().expect("an array");
+fn described_names(entries: &[Value]) -> (BTreeSet<String>, BTreeSet<String>) {
     let field = |name: &str| {
         entries
             .iter()
@@ -77,7 +75,7 @@ fn described_names() -> (BTreeSet<String>, BTreeSet<String>) {
 
 #[test]
 fn completions_name_every_service_and_action() {
-    let (services, actions) = described_names();
+    let (services, actions) = described_names(&described());
     for shell in ["bash", "zsh", "fish"] {
         let out = run(&["completions", shell]);
         assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
@@ -128,7 +126,8 @@ fn bash_completes(script: &str, words: &[&str]) -> BTreeSet<String> {
 #[test]
 fn bash_completion_offers_the_services_and_actions_a_prefix_names() {
     let script = stdout(&run(&["completions", "bash"]));
-    let (services, _) = described_names();
+    let entries = described();
+    let (services, _) = described_names(&entries);
     let offered = bash_completes(&script, &["incidentio", "inc"]);
     let expected: BTreeSet<String> = services
         .iter()
@@ -148,10 +147,7 @@ fn bash_completion_offers_the_services_and_actions_a_prefix_names() {
         "`incidentio inc<TAB>` offers words that do not start with inc: {offered:?}"
     );
 
-    let all: Value = serde_json::from_str(&stdout(&run(&["describe"]))).expect("describe is JSON");
-    let actions: BTreeSet<String> = all
-        .as_array()
-        .expect("an array")
+    let actions: BTreeSet<String> = entries
         .iter()
         .filter(|op| op["service"] == "incidents-v2")
         .map(|op| op["action"].as_str().expect("an action").to_owned())

@@ -7,19 +7,8 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::common::{code, run, run_with, spec, stderr, stdout};
+use crate::common::{code, described, run, run_with, spec, stderr, stdout};
 use crate::every_operation::{minimal, param_args};
-
-/// Every operation as `describe` lists it.
-fn described() -> Vec<Value> {
-    let out = run(&["describe"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    serde_json::from_slice::<Value>(&out.stdout)
-        .expect("describe is JSON")
-        .as_array()
-        .expect("an array")
-        .clone()
-}
 
 /// `short name → (the service it must run, the other current versions)`,
 /// read from the spec: a tag `Name Vn` belongs to the family `Name`; the

@@ -115,13 +115,13 @@ async fn an_incident_create_with_its_key_is_retried_after_a_dropped_connection()
 #[tokio::test]
 async fn a_raw_post_to_a_known_create_with_its_key_is_retried_too() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![status(502), json(201, "{}")]);
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/v2/incidents");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        POST,
+        "/v2/incidents",
+        vec![status(502), json(201, "{}")],
+    )
+    .await;
     client(&server)
         .request(Method::POST, "/v2/incidents")
         .json(&incident_create_body(Some("raw-key")))
@@ -134,13 +134,13 @@ async fn a_raw_post_to_a_known_create_with_its_key_is_retried_too() {
 #[tokio::test]
 async fn an_http_alert_event_without_a_deduplication_key_is_not_retried() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![status(503), json(202, "{}")]);
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/v2/alert_events/http/src-1");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        POST,
+        "/v2/alert_events/http/src-1",
+        vec![status(503), json(202, "{}")],
+    )
+    .await;
     let payload: incidentio::types::AlertEventsCreateHttpPayloadV2 =
         typed::from_value(&serde_json::json!({"title": "Disk full", "status": "firing"})).unwrap();
     let error = client(&server)

@@ -41,27 +41,27 @@ async fn a_raw_request_carries_auth_user_agent_query_and_body() {
 #[tokio::test]
 async fn a_raw_post_is_retried_on_429_but_not_on_503() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![
-        httpmock::HttpMockResponse::builder()
-            .status(429)
-            .header("retry-after", "0")
-            .body(RATE_LIMITED_429)
-            .build(),
-        json(200, "{}"),
-    ]);
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/v9/limited");
-            then.respond_with(responder);
-        })
-        .await;
-    let (responder_503, calls_503) = sequence(vec![status(503), json(200, "{}")]);
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/v9/unavailable");
-            then.respond_with(responder_503);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        POST,
+        "/v9/limited",
+        vec![
+            httpmock::HttpMockResponse::builder()
+                .status(429)
+                .header("retry-after", "0")
+                .body(RATE_LIMITED_429)
+                .build(),
+            json(200, "{}"),
+        ],
+    )
+    .await;
+    let calls_503 = serve_in_turn(
+        &server,
+        POST,
+        "/v9/unavailable",
+        vec![status(503), json(200, "{}")],
+    )
+    .await;
     let client = client(&server);
 
     client
@@ -82,13 +82,13 @@ async fn a_raw_post_is_retried_on_429_but_not_on_503() {
 #[tokio::test]
 async fn a_raw_get_is_retried_on_503() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![status(503), json(200, r#"{"ok":true}"#)]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v9/flaky");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        GET,
+        "/v9/flaky",
+        vec![status(503), json(200, r#"{"ok":true}"#)],
+    )
+    .await;
     let value: serde_json::Value = client(&server)
         .request(Method::GET, "/v9/flaky")
         .send_as()

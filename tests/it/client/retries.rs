@@ -30,13 +30,13 @@ fn too_many(retry_after: &str) -> HttpMockResponse {
 #[tokio::test]
 async fn a_429_then_200_waits_at_least_retry_after() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![too_many("1"), json(200, SEVERITIES)]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v1/severities");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        GET,
+        "/v1/severities",
+        vec![too_many("1"), json(200, SEVERITIES)],
+    )
+    .await;
     let started = Instant::now();
     let result = client(&server).severities_v1_list().send().await;
     let elapsed = started.elapsed();
@@ -48,13 +48,13 @@ async fn a_429_then_200_waits_at_least_retry_after() {
 #[tokio::test]
 async fn a_429_is_retried_for_post_too() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![too_many("0"), status(204)]);
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path("/v2/heartbeat/hb-1/ping");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        POST,
+        "/v2/heartbeat/hb-1/ping",
+        vec![too_many("0"), status(204)],
+    )
+    .await;
     let result = client(&server)
         .heartbeat_v2_ping()
         .alert_source_config_id("hb-1")
@@ -68,13 +68,13 @@ async fn a_429_is_retried_for_post_too() {
 async fn retry_after_as_an_http_date() {
     let server = server().await;
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(1));
-    let (responder, calls) = sequence(vec![too_many(&date), json(200, SEVERITIES)]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v1/severities");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        GET,
+        "/v1/severities",
+        vec![too_many(&date), json(200, SEVERITIES)],
+    )
+    .await;
     let result = client(&server).severities_v1_list().send().await;
     assert!(result.is_ok(), "{result:?}");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -88,13 +88,13 @@ async fn retry_after_from_the_body_when_the_header_is_missing() {
         "2025-04-17T11:17:18Z",
         &at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     );
-    let (responder, calls) = sequence(vec![json(429, &body), json(200, SEVERITIES)]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v1/severities");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        GET,
+        "/v1/severities",
+        vec![json(429, &body), json(200, SEVERITIES)],
+    )
+    .await;
     let started = Instant::now();
     let result = client(&server).severities_v1_list().send().await;
     assert!(result.is_ok(), "{result:?}");
@@ -108,13 +108,13 @@ async fn retry_after_from_the_body_when_the_header_is_missing() {
 #[tokio::test]
 async fn get_retries_503_503_then_succeeds() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![status(503), status(503), json(200, SEVERITIES)]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v1/severities");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        GET,
+        "/v1/severities",
+        vec![status(503), status(503), json(200, SEVERITIES)],
+    )
+    .await;
     let result = client(&server).severities_v1_list().send().await;
     assert!(result.is_ok(), "{result:?}");
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -123,13 +123,13 @@ async fn get_retries_503_503_then_succeeds() {
 #[tokio::test]
 async fn delete_retries_502_and_504() {
     let server = server().await;
-    let (responder, calls) = sequence(vec![status(502), status(504), status(204)]);
-    server
-        .mock_async(|when, then| {
-            when.method(DELETE).path("/v2/incident_roles/role-1");
-            then.respond_with(responder);
-        })
-        .await;
+    let calls = serve_in_turn(
+        &server,
+        DELETE,
+        "/v2/incident_roles/role-1",
+        vec![status(502), status(504), status(204)],
+    )
+    .await;
     let result = client(&server)
         .incident_roles_v2_delete()
         .id("role-1")

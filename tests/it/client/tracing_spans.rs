@@ -111,17 +111,17 @@ async fn a_success_has_the_http_client_fields() {
 #[tokio::test]
 async fn a_retried_503_counts_its_resends_and_names_the_error() {
     let server = server().await;
-    let (responder, count) = sequence(vec![
-        json(503, UNAVAILABLE_503),
-        json(503, UNAVAILABLE_503),
-        json(200, SEVERITIES),
-    ]);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v1/severities");
-            then.respond_with(responder);
-        })
-        .await;
+    let count = serve_in_turn(
+        &server,
+        GET,
+        "/v1/severities",
+        vec![
+            json(503, UNAVAILABLE_503),
+            json(503, UNAVAILABLE_503),
+            json(200, SEVERITIES),
+        ],
+    )
+    .await;
     let client = client(&server);
     let (spans, capture) = spans_of(async {
         client.severities_v1_list().send().await.unwrap();

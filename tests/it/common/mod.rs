@@ -159,6 +159,25 @@ pub fn sequence(
     (responder, count)
 }
 
+/// Mocks `method path` on `server` to answer `responses` in turn, then
+/// the last again (see [`sequence`]); the counter says how many requests
+/// arrived.
+pub async fn serve_in_turn(
+    server: &MockServer,
+    method: httpmock::Method,
+    path: &str,
+    responses: Vec<HttpMockResponse>,
+) -> Arc<AtomicUsize> {
+    let (responder, count) = sequence(responses);
+    server
+        .mock_async(|when, then| {
+            when.method(method).path(path);
+            then.respond_with(responder);
+        })
+        .await;
+    count
+}
+
 /// Asserts that `text` does not contain the key (nor its distinctive middle,
 /// in case of truncation).
 pub fn assert_no_key(what: &str, text: &str) {
