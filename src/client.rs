@@ -271,9 +271,9 @@ impl ClientBuilder {
     }
 }
 
-/// A `reqwest::ClientBuilder` with this crate's TLS set up (rustls with the
-/// `aws-lc-rs` provider under the default `rustls` feature, `ring` under
-/// `rustls-ring`, and the platform's certificate verifier) and the default
+/// A `reqwest::ClientBuilder` with this crate's TLS set up (rustls over
+/// `ring`, with post-quantum key exchange first under the default `rustls`
+/// feature, and the platform's certificate verifier) and the default
 /// connect timeout: the starting point for a client passed to
 /// [`ClientBuilder::http_client`], for example to add a proxy. Under the
 /// rustls features a plain `reqwest::Client::new()` would panic, because
@@ -353,7 +353,7 @@ fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error>
     static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
         std::sync::OnceLock::new();
     let config = CONFIG.get_or_init(|| {
-        let provider = std::sync::Arc::new(crypto_provider());
+        let provider = std::sync::Arc::new(crate::tls_provider::provider());
         let verifier = crate::deferred_verifier::DeferredVerifier::new(provider.clone());
         Ok(rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -366,133 +366,6 @@ fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error>
         Ok(config) => Ok(builder.tls_backend_preconfigured(config.clone())),
         Err(message) => Err(Error::InvalidArgument(message.clone())),
     }
-}
-
-/// aws-lc-rs, rustls' own default: X25519MLKEM768 (post-quantum hybrid key
-/// exchange) is offered first. It wins when both TLS features are on, so
-/// that adding `rustls-ring` somewhere in a build never drops post-quantum
-/// key exchange a user had.
-#[cfg(feature = "rustls")]
-fn crypto_provider() -> rustls::crypto::CryptoProvider {
-    rustls::crypto::aws_lc_rs::default_provider()
-}
-
-#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
-fn crypto_provider() -> rustls::crypto::CryptoProvider {
-    ring_provider::provider()
-}
-
-/// rustls' `ring` provider, assembled from its parts. rustls deprecated
-/// `rustls::crypto::ring::default_provider()` (no post-quantum key
-/// exchange) and offers no other constructor; the cipher suites, key
-/// exchange groups and signing are still rustls' own, and the choice of
-/// `ring` is documented as a trade (README, "TLS"). Relying on the
-/// process-wide default instead (`ClientConfig::builder()`) would panic in
-/// any build where another crate also enables rustls' `aws-lc-rs`.
-/// Compiled whenever the feature is on, so that `--all-features` checks it.
-#[cfg(feature = "rustls-ring")]
-#[cfg_attr(
-    feature = "rustls",
-    expect(dead_code, reason = "with both TLS features on, aws-lc-rs is used")
-)]
-mod ring_provider {
-    use rustls::SignatureScheme;
-    use rustls::crypto::ring::{DEFAULT_CIPHER_SUITES, DEFAULT_KX_GROUPS};
-    use rustls::crypto::{
-        CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms,
-    };
-    use rustls::pki_types::PrivateKeyDer;
-    use std::sync::Arc;
-    use webpki::ring as alg;
-
-    pub(super) fn provider() -> CryptoProvider {
-        CryptoProvider {
-            cipher_suites: DEFAULT_CIPHER_SUITES.to_vec(),
-            kx_groups: DEFAULT_KX_GROUPS.to_vec(),
-            signature_verification_algorithms: SIGNATURE_ALGORITHMS,
-            secure_random: &Ring,
-            key_provider: &Ring,
-        }
-    }
-
-    #[derive(Debug)]
-    struct Ring;
-
-    impl SecureRandom for Ring {
-        fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
-            use ring::rand::SecureRandom as _;
-            ring::rand::SystemRandom::new()
-                .fill(buf)
-                .map_err(|_| GetRandomFailed)
-        }
-    }
-
-    impl KeyProvider for Ring {
-        fn load_private_key(
-            &self,
-            key_der: PrivateKeyDer<'static>,
-        ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
-            rustls::crypto::ring::sign::any_supported_type(&key_der)
-        }
-    }
-
-    /// What webpki verifies over `ring`, and which algorithms each TLS
-    /// signature scheme may use: the table rustls' `ring` provider carries
-    /// (not public). For TLS 1.2 an ECDSA scheme does not fix the curve,
-    /// hence two algorithms for each.
-    static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
-        all: &[
-            alg::ECDSA_P256_SHA256,
-            alg::ECDSA_P256_SHA384,
-            alg::ECDSA_P384_SHA256,
-            alg::ECDSA_P384_SHA384,
-            alg::ED25519,
-            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-            alg::RSA_PKCS1_2048_8192_SHA256,
-            alg::RSA_PKCS1_2048_8192_SHA384,
-            alg::RSA_PKCS1_2048_8192_SHA512,
-            alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
-            alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
-            alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
-        ],
-        mapping: &[
-            (
-                SignatureScheme::ECDSA_NISTP384_SHA384,
-                &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384],
-            ),
-            (
-                SignatureScheme::ECDSA_NISTP256_SHA256,
-                &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256],
-            ),
-            (SignatureScheme::ED25519, &[alg::ED25519]),
-            (
-                SignatureScheme::RSA_PSS_SHA512,
-                &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
-            ),
-            (
-                SignatureScheme::RSA_PSS_SHA384,
-                &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
-            ),
-            (
-                SignatureScheme::RSA_PSS_SHA256,
-                &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
-            ),
-            (
-                SignatureScheme::RSA_PKCS1_SHA512,
-                &[alg::RSA_PKCS1_2048_8192_SHA512],
-            ),
-            (
-                SignatureScheme::RSA_PKCS1_SHA384,
-                &[alg::RSA_PKCS1_2048_8192_SHA384],
-            ),
-            (
-                SignatureScheme::RSA_PKCS1_SHA256,
-                &[alg::RSA_PKCS1_2048_8192_SHA256],
-            ),
-        ],
-    };
 }
 
 #[cfg(not(any(feature = "rustls", feature = "rustls-ring")))]

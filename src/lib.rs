@@ -27,10 +27,14 @@ mod operation;
 mod pacing;
 pub mod pagination;
 mod path_template;
+#[cfg(feature = "rustls")]
+mod post_quantum;
 mod ratelimit;
 mod raw;
 mod raw_pages;
 mod retry;
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+mod tls_provider;
 pub mod tolerant;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]

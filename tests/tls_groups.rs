@@ -2,17 +2,19 @@
 //! from the ClientHello by a loopback rustls `Acceptor` (no certificate:
 //! the server reads the hello and hangs up, so the request itself fails).
 //! The client is the crate's own (`Client::builder()`, which sets up TLS
-//! as every user's client does). Under the default `rustls` feature
-//! (aws-lc-rs, which also wins when `rustls-ring` is on) the post-quantum
-//! hybrid X25519MLKEM768 is offered first; under `rustls-ring` alone it is
-//! not offered at all.
+//! as every user's client does). Under the default `rustls` feature (which
+//! also wins when `rustls-ring` is on) the post-quantum hybrid
+//! X25519MLKEM768 is offered first, as rustls' own default provider
+//! (`aws-lc-rs`) offers it; under `rustls-ring` alone it is not offered at
+//! all.
 //!
-//! The same binary checks, in module `deferred`, that the system's root
-//! certificates are read at the first handshake, not when a client is
-//! built.
+//! The same binary makes whole handshakes, in module `handshakes`, against
+//! a server with the `aws-lc-rs` provider (the hybrid agrees with another
+//! implementation), and checks that the system's root certificates are read
+//! at the first handshake, not when a client is built.
 //!
 //! A test binary of its own, not a module of `tests/it/`: the README's test
-//! command (`--all-features`) covers the aws-lc-rs case, and `.ci/run`
+//! command (`--all-features`) covers the post-quantum case, and `.ci/run`
 //! builds this file a second time with `rustls-ring` and one service, which
 //! costs the TLS dependencies, a one-service crate and this small binary
 //! instead of the whole `it` binary over the full client.
@@ -92,9 +94,11 @@ fn names(groups: &[&'static dyn rustls::crypto::SupportedKxGroup]) -> Vec<NamedG
     groups.iter().map(|group| group.name()).collect()
 }
 
+/// The groups, and their order, of rustls' own default provider
+/// (`aws-lc-rs`): X25519MLKEM768, X25519, P-256, P-384.
 #[cfg(feature = "rustls")]
 #[test]
-fn aws_lc_rs_offers_post_quantum_key_exchange_first() {
+fn post_quantum_key_exchange_is_offered_first() {
     let groups = offered_groups();
     assert_eq!(
         groups.first(),
@@ -120,57 +124,87 @@ fn ring_offers_no_post_quantum_key_exchange() {
     assert_eq!(groups, names(rustls::crypto::ring::DEFAULT_KX_GROUPS));
 }
 
-/// The system's root certificates are read at the first TLS handshake, not
-/// when a client is built: on a system without any, a client still builds
-/// (a dry run, the mock and loopback servers never need them), and the
-/// first handshake fails, naming the cause, so nothing is ever trusted
-/// without a verifier.
+/// Whole handshakes against a TLS server on 127.0.0.1 whose cryptography
+/// is rustls' `aws-lc-rs` provider (a dev-dependency), an implementation
+/// independent of the crate's own: the post-quantum hybrid and its X25519
+/// half agree with it, and the system's root certificates are read at the
+/// first handshake, not when a client is built.
 ///
-/// The test runs itself again as a child process whose environment points
-/// rustls' certificate loader at an empty directory (`SSL_CERT_FILE`,
-/// `SSL_CERT_DIR`): the crate's TLS set-up is made once per process, and
-/// the environment is read then.
-#[cfg(all(feature = "rustls", feature = "utilities-v1"))]
-mod deferred {
+/// Each test runs itself again as a child process whose environment points
+/// rustls' certificate loader (`SSL_CERT_FILE`, `SSL_CERT_DIR`) at the
+/// roots the test chose: the crate's TLS set-up is made once per process,
+/// and the environment is read then.
+mod handshakes {
     use std::io::{Read, Write};
     use std::net::TcpListener;
-    use std::sync::Arc;
+    use std::sync::{Arc, mpsc};
     use std::time::Duration;
 
     use incidentio::{Client, RetryPolicy};
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use rustls::{HandshakeKind, NamedGroup};
 
-    /// A self-signed certificate for 127.0.0.1 (and its key), made for this
-    /// test: no verifier may accept it, and none of these runs has roots.
+    /// A root made for these tests (P-256, valid for a hundred years), the
+    /// only root a child process trusts when a test wants a handshake to
+    /// succeed.
+    const ROOT: &str = "-----BEGIN CERTIFICATE-----
+MIIBpjCCAUugAwIBAgIULFsmFBz9r0gSANM95zRVpCNt/4QwCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUaW5jaWRlbnRpbyB0ZXN0IHJvb3QwIBcNMjYxMjA3MDYwNTEy
+WhgPMjEyNjExMTMwNjA1MTJaMB8xHTAbBgNVBAMMFGluY2lkZW50aW8gdGVzdCBy
+b290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEifGRfb89oiGH1NyY2LQA3XST
+FDBteKLsWQNl3s4t1Bd6JsQH8ecu7LtTRHa8mNlybLlyScSO1upmP4woTOONPaNj
+MGEwHQYDVR0OBBYEFFg3F09LdqhcyAECpk4d1ot5j8/MMB8GA1UdIwQYMBaAFFg3
+F09LdqhcyAECpk4d1ot5j8/MMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQD
+AgIEMAoGCCqGSM49BAMCA0kAMEYCIQDzzRXyrKVmJ9djEY/r/DThX6duVlkIuy5Q
+LTHf97/A3AIhAIA1BSnFvjYKNs7M5mdIvoZEwv8gwVRKTwDQSU2FJxt/
+-----END CERTIFICATE-----";
+    /// A certificate for 127.0.0.1 that [`ROOT`] signed.
     const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
-MIIBnDCCAUGgAwIBAgIUObEVzN6o8xE0+8BawUwtZkrPlGswCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTIwNzA0MTYyOVoYDzIxMjYxMTEz
-MDQxNjI5WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAAQnypc2rSiHMqc1CVKV95ZEsM95HwqZNIEF94vH8kW4mnug5OkpXADC
-4kbeUvPgvmr7DhqhDH/Ykui2t5UqyIv7o28wbTAdBgNVHQ4EFgQUJxg5RbPe+heX
-KSyPqToMfbnmexUwHwYDVR0jBBgwFoAUJxg5RbPe+heXKSyPqToMfbnmexUwDwYD
-VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI
-zj0EAwIDSQAwRgIhAMqwubhyqd9xNfGeCXdoN5uusIiibz3hsohgTV80IhQzAiEA
-wfTS7xQ+WZV6bSwqPwkq4FeqAalwdVRtTVQ008lbnc0=
------END CERTIFICATE-----
-    ";
+MIIBvzCCAWWgAwIBAgIUKMC8d7E9Lx89Cpw4l8ihC2uDBWEwCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUaW5jaWRlbnRpbyB0ZXN0IHJvb3QwIBcNMjYxMjA3MDYwNTEy
+WhgPMjEyNjExMTMwNjA1MTJaMBQxEjAQBgNVBAMMCTEyNy4wLjAuMTBZMBMGByqG
+SM49AgEGCCqGSM49AwEHA0IABG2SMBJSY8CtfC9rAweCJ7FyN5WGVjQ/jhK6saHt
+SfKOFfgZX694JpF/RtB/CuBiEjegy8GWnHbxJzEd1yYS+q+jgYcwgYQwDAYDVR0T
+AQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUHAwEwDwYD
+VR0RBAgwBocEfwAAATAdBgNVHQ4EFgQUxLGwMDMERzDEvqASJ/TS7jy7/3wwHwYD
+VR0jBBgwFoAUWDcXT0t2qFzIAQKmTh3Wi3mPz8wwCgYIKoZIzj0EAwIDSAAwRQIh
+AMDE5BMlt1w0hkv5MJaGSIbxmOlPkOhX00y2oZGuqHVdAiBMACXOOdW9f7DTYYOn
+VW+ZZJunGRuKLOkoQV8t9LXoaw==
+-----END CERTIFICATE-----";
+    /// [`CERTIFICATE`]'s key.
     const KEY: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgusNODTEI/sW7wRKp
-TQ2zUS+GYoueSnQzHdZr3jXsts2hRANCAAQnypc2rSiHMqc1CVKV95ZEsM95HwqZ
-NIEF94vH8kW4mnug5OkpXADC4kbeUvPgvmr7DhqhDH/Ykui2t5UqyIv7
------END PRIVATE KEY-----
-    ";
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+lV8S0+64jNmaVbp
+/ZZy+v/QvRq6OAzluKokODF60TyhRANCAARtkjASUmPArXwvawMHgiexcjeVhlY0
+P44SurGh7UnyjhX4GV+veCaRf0bQfwrgYhI3oMvBlpx28ScxHdcmEvqv
+-----END PRIVATE KEY-----";
 
-    /// A TLS server on 127.0.0.1 presenting [`CERTIFICATE`]; it answers any
-    /// request that gets through with an empty JSON object. Returns its port.
-    fn tls_server() -> u16 {
-        let provider = rustls::crypto::aws_lc_rs::default_provider();
+    /// What the server saw of one handshake.
+    #[derive(Debug)]
+    struct Seen {
+        group: Option<NamedGroup>,
+        kind: Option<HandshakeKind>,
+    }
+
+    /// A TLS server on 127.0.0.1 presenting [`CERTIFICATE`], with rustls'
+    /// `aws-lc-rs` provider cut down to `groups`; it answers any request
+    /// that gets through with an empty JSON object and reports each
+    /// handshake. Returns its port.
+    fn tls_server(groups: &[NamedGroup]) -> (u16, mpsc::Receiver<Seen>) {
+        let mut provider = rustls::crypto::aws_lc_rs::default_provider();
+        provider
+            .kx_groups
+            .retain(|group| groups.contains(&group.name()));
+        assert_eq!(
+            provider.kx_groups.len(),
+            groups.len(),
+            "aws-lc-rs has {groups:?}"
+        );
         let certificate =
             CertificateDer::from_pem_slice(CERTIFICATE.as_bytes()).expect("the certificate");
         let key = PrivateKeyDer::from_pem_slice(KEY.as_bytes()).expect("the key");
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(&[&rustls::version::TLS13])
             .expect("protocol versions")
             .with_no_client_auth()
             .with_single_cert(vec![certificate], key)
@@ -178,6 +212,7 @@ NIEF94vH8kW4mnug5OkpXADC4kbeUvPgvmr7DhqhDH/Ykui2t5UqyIv7
         let config = Arc::new(config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
+        let (seen, reports) = mpsc::channel();
         std::thread::spawn(move || {
             for tcp in listener.incoming().flatten() {
                 let connection =
@@ -189,38 +224,67 @@ NIEF94vH8kW4mnug5OkpXADC4kbeUvPgvmr7DhqhDH/Ykui2t5UqyIv7
                         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
                     );
                 }
+                let _ = seen.send(Seen {
+                    group: stream
+                        .conn
+                        .negotiated_key_exchange_group()
+                        .map(|group| group.name()),
+                    kind: stream.conn.handshake_kind(),
+                });
             }
         });
-        port
+        (port, reports)
     }
 
-    /// Set in the child process, which does the checking.
-    const CHILD: &str = "INCIDENTIO_TLS_DEFERRED_CHILD";
+    /// A client of this crate, as every user builds one, for `port`.
+    fn client(port: u16) -> Client {
+        Client::builder()
+            .api_key("a-key-for-a-test-server")
+            .base_url(format!("https://127.0.0.1:{port}"))
+            .retry_policy(RetryPolicy::disabled())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("a client builds before any certificate is read")
+    }
 
-    #[test]
-    fn without_root_certificates_a_client_builds_and_its_first_handshake_fails() {
+    /// One GET through `client`: a raw request, which needs no service.
+    async fn get(client: &Client) -> Result<(), incidentio::Error> {
+        client
+            .request(incidentio::Method::GET, "/v1/identity")
+            .send()
+            .await
+            .map(drop)
+    }
+
+    /// Set in a child process, which does the checking.
+    const CHILD: &str = "INCIDENTIO_TLS_CHILD";
+
+    /// Runs `check` in a child process of this test binary (`test`, this
+    /// test's name in the module) that trusts only `roots` (PEM; none when
+    /// empty), or runs it here when this is that child.
+    fn in_child<F: Future<Output = ()>>(test: &str, roots: &str, check: impl FnOnce() -> F) {
         if std::env::var_os(CHILD).is_some() {
             return tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime")
-                .block_on(check_without_roots());
+                .block_on(check());
         }
-        let empty =
-            std::env::temp_dir().join(format!("incidentio-no-roots-{}", std::process::id()));
-        std::fs::create_dir_all(&empty).expect("an empty directory");
+        let dir =
+            std::env::temp_dir().join(format!("incidentio-roots-{}-{test}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory for the roots");
+        let file = dir.join("roots.pem");
+        if !roots.is_empty() {
+            std::fs::write(&file, roots).expect("the roots file");
+        }
         let out = std::process::Command::new(std::env::current_exe().expect("this test binary"))
-            .args([
-                "deferred::without_root_certificates_a_client_builds_and_its_first_handshake_fails",
-                "--exact",
-                "--nocapture",
-            ])
+            .args([&format!("handshakes::{test}"), "--exact", "--nocapture"])
             .env(CHILD, "1")
-            .env("SSL_CERT_DIR", &empty)
-            .env("SSL_CERT_FILE", empty.join("none.pem"))
+            .env("SSL_CERT_DIR", dir.join("no-such-dir"))
+            .env("SSL_CERT_FILE", &file)
             .output()
             .expect("the child runs");
-        std::fs::remove_dir_all(&empty).ok();
+        std::fs::remove_dir_all(&dir).ok();
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success() && text.contains("1 passed"),
@@ -229,27 +293,73 @@ NIEF94vH8kW4mnug5OkpXADC4kbeUvPgvmr7DhqhDH/Ykui2t5UqyIv7
         );
     }
 
-    /// In a process with no root certificates: the client builds, the request
-    /// fails at the handshake, and the error names the cause.
-    async fn check_without_roots() {
-        let port = tls_server();
-        let client = Client::builder()
-            .api_key("a-key-for-a-test-server")
-            .base_url(format!("https://127.0.0.1:{port}"))
-            .retry_policy(RetryPolicy::disabled())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("a client builds before any certificate is read");
+    /// Under the default `rustls` feature, a server that accepts nothing
+    /// but X25519MLKEM768 completes the handshake with the crate's client
+    /// (its ML-KEM-768 and X25519 halves both agree with aws-lc-rs, or the
+    /// Finished messages would not), in one round trip, and the request
+    /// gets its answer.
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn post_quantum_hybrid_agrees_with_aws_lc_rs() {
+        in_child(
+            "post_quantum_hybrid_agrees_with_aws_lc_rs",
+            ROOT,
+            || async {
+                let (port, seen) = tls_server(&[NamedGroup::X25519MLKEM768]);
+                get(&client(port))
+                    .await
+                    .expect("a request over X25519MLKEM768");
+                let seen = seen
+                    .recv_timeout(Duration::from_secs(10))
+                    .expect("a handshake");
+                assert_eq!(seen.group, Some(NamedGroup::X25519MLKEM768), "{seen:?}");
+                assert_eq!(seen.kind, Some(HandshakeKind::Full), "{seen:?}");
+            },
+        );
+    }
 
-        let error = client
-            .utilities_v1_identity()
-            .send()
-            .await
-            .expect_err("a server no root vouches for was trusted");
-        let message = format!("{error:?} {error}");
-        assert!(
-            message.contains("No CA certificates were loaded"),
-            "the failure does not name its cause: {message}"
+    /// A server without post-quantum key exchange picks X25519, which the
+    /// client offered alongside the hybrid (its X25519 half), so that no
+    /// HelloRetryRequest is needed; under `rustls-ring` alone, X25519 is
+    /// simply the first group.
+    #[test]
+    fn a_classical_server_gets_x25519_in_one_round_trip() {
+        in_child(
+            "a_classical_server_gets_x25519_in_one_round_trip",
+            ROOT,
+            || async {
+                let (port, seen) = tls_server(&[NamedGroup::X25519]);
+                get(&client(port)).await.expect("a request over X25519");
+                let seen = seen
+                    .recv_timeout(Duration::from_secs(10))
+                    .expect("a handshake");
+                assert_eq!(seen.group, Some(NamedGroup::X25519), "{seen:?}");
+                assert_eq!(seen.kind, Some(HandshakeKind::Full), "{seen:?}");
+            },
+        );
+    }
+
+    /// The system's root certificates are read at the first TLS handshake,
+    /// not when a client is built: on a system without any, a client still
+    /// builds (a dry run, the mock and loopback servers never need them),
+    /// and the first handshake fails, naming the cause, so nothing is ever
+    /// trusted without a verifier.
+    #[test]
+    fn without_root_certificates_a_client_builds_and_its_first_handshake_fails() {
+        in_child(
+            "without_root_certificates_a_client_builds_and_its_first_handshake_fails",
+            "",
+            || async {
+                let (port, _) = tls_server(&[NamedGroup::X25519]);
+                let error = get(&client(port))
+                    .await
+                    .expect_err("a server no root vouches for was trusted");
+                let message = format!("{error:?} {error}");
+                assert!(
+                    message.contains("No CA certificates were loaded"),
+                    "the failure does not name its cause: {message}"
+                );
+            },
         );
     }
 }
