@@ -32,7 +32,7 @@ pub(crate) fn provider() -> CryptoProvider {
 }
 
 /// Post-quantum hybrid first, then the groups of rustls' `ring` provider
-/// (X25519, P-256, P-384): the groups, and the order, of rustls' own
+/// (P-384, X25519, P-256 in rustls 0.23.48): the groups, and the order, of rustls' own
 /// default provider (`aws-lc-rs`). It wins when both TLS features are on,
 /// so that adding `rustls-ring` somewhere in a build never drops
 /// post-quantum key exchange a user had.
