@@ -43,8 +43,36 @@ pub(crate) const RESERVED: [&str; 19] = [
     "help",
 ];
 
-/// The whole command tree.
+/// The whole command tree: every operation's command with all its flags.
+/// `completions` needs it; a run needs only [`cli_for`]'s.
 pub(crate) fn cli() -> Command {
+    tree(|_| true)
+}
+
+/// The command tree one run needs: the services its arguments name (by
+/// name or alias) in full, every other service as its name, aliases and
+/// about alone, enough for the top-level `--help` and its suggestions.
+///
+/// Why: building every operation's flags (help texts, value parsers,
+/// groups) and dropping them again was most of a start of the binary
+/// (two-thirds of its instructions for `--version`), paid on every run
+/// for one command. Matching whole arguments is exact: clap selects a
+/// subcommand only by its full name or alias (no prefix inference), so the
+/// service a run selects is always among them; a flag's value that happens
+/// to name a service only builds one more service.
+pub(crate) fn cli_for<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Command {
+    let named = |name: &str| args.iter().any(|a| a.as_ref() == name);
+    tree(|service| {
+        named(service)
+            || table()
+                .aliases
+                .iter()
+                .any(|a| a.service == service && named(&a.name))
+    })
+}
+
+/// The tree, with the operations of the services `full` selects.
+fn tree(full: impl Fn(&str) -> bool) -> Command {
     let mut root = Command::new("incidentio")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The incident.io API on the command line: every operation of the spec as a command")
@@ -81,12 +109,14 @@ pub(crate) fn cli() -> Command {
         if !about.is_empty() {
             cmd = cmd.about(about);
         }
-        for op in table()
-            .operations
-            .iter()
-            .filter(|o| o.service_command() == service)
-        {
-            cmd = cmd.subcommand(op_command(op));
+        if full(service) {
+            for op in table()
+                .operations
+                .iter()
+                .filter(|o| o.service_command() == service)
+            {
+                cmd = cmd.subcommand(op_command(op));
+            }
         }
         root = root.subcommand(cmd);
     }

@@ -33,7 +33,8 @@ use table::table;
 use walk::walk_pages;
 
 fn main() {
-    let matches = cli().get_matches();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = commands::cli_for(&args).get_matches_from(&args);
     let mode = output_mode(&matches);
     if matches.get_flag("verbose") {
         verbose::install();

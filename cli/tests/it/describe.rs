@@ -61,6 +61,37 @@ fn help_lists_services_and_actions() {
     assert!(deprecated.contains("deprecated"), "{deprecated}");
 }
 
+/// A run builds the full commands of only the services its arguments name
+/// (`commands::cli_for`): a service named by its alias, a service also
+/// named as a flag's value, and a mistyped action or service must parse
+/// and suggest as with the whole tree.
+#[test]
+fn a_run_parses_as_with_the_whole_tree() {
+    let out = run(&[
+        "--fields",
+        "severities-v1",
+        "incidents",
+        "list",
+        "--dry-run",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("GET https://api.incident.io/v2/incidents"),
+        "{}",
+        stdout(&out)
+    );
+    let action = run(&["incidents-v2", "lst"]);
+    assert_eq!(code(&action), 2);
+    assert!(stderr(&action).contains("'list'"), "{}", stderr(&action));
+    let service = run(&["incidents-v9", "list"]);
+    assert_eq!(code(&service), 2);
+    assert!(
+        stderr(&service).contains("'incidents-v2'"),
+        "{}",
+        stderr(&service)
+    );
+}
+
 /// Every service and every operation's action, as `describe` names them:
 /// what a completion script must offer.
 fn described_names(entries: &[Value]) -> (BTreeSet<String>, BTreeSet<String>) {
