@@ -65,18 +65,35 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Parses a body as JSON into `T`, reporting the JSON path of a failure.
+///
+/// Every decode here reads text (`serde_json`'s `StrRead`), as the
+/// client's `send()` does, and finds a failure's path from the position
+/// it failed at (`crate::json_path`): each payload type's `Deserialize` is
+/// then compiled for that one reader, the one the client's responses use,
+/// instead of for parsed values and a path-tracking wrapper as well (which
+/// made this module a fifth of the crate's generated machine code).
 pub(crate) fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(path_error)?;
-    deserializer
-        .end()
-        .map_err(|e| WebhookError::decode(".", e.to_string()))?;
-    Ok(value)
+    let text = std::str::from_utf8(body).map_err(|e| {
+        WebhookError::decode(
+            ".",
+            format!(
+                "the body is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    match decode_text(text) {
+        Ok(value) => Ok(value),
+        Err((path, error)) => Err(WebhookError::decode(path, error.to_string())),
+    }
 }
 
 /// Converts parsed JSON into `T`, reporting the JSON path of a failure.
 pub(crate) fn decode_value<T: DeserializeOwned>(body: Value) -> Result<T, WebhookError> {
-    serde_path_to_error::deserialize(body).map_err(path_error)
+    match decode_parsed(&body) {
+        Ok(value) => Ok(value),
+        Err((path, message)) => Err(WebhookError::decode(path, message)),
+    }
 }
 
 /// Takes `body[field]` and converts it into `T`, reporting failures at
@@ -90,19 +107,61 @@ pub(crate) fn decode_field<T: DeserializeOwned>(
         _ => None,
     }
     .ok_or_else(|| WebhookError::decode(field, format!("missing the `{field}` payload")))?;
-    serde_path_to_error::deserialize(payload).map_err(|error| {
-        let path = error.path().to_string();
-        let path = if path == "." {
-            field.to_owned()
-        } else {
-            format!("{field}.{path}")
-        };
-        WebhookError::decode(path, error.inner().to_string())
-    })
+    match decode_parsed(&payload) {
+        Ok(value) => Ok(value),
+        Err((path, message)) => Err(field_failure(field, path, message)),
+    }
 }
 
-fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebhookError {
-    WebhookError::decode(error.path().to_string(), error.inner().to_string())
+/// A payload's failure, its path under the body's `field`.
+fn field_failure(field: &str, path: String, message: String) -> WebhookError {
+    let path = if path == "." {
+        field.to_owned()
+    } else {
+        format!("{field}.{path}")
+    };
+    WebhookError::decode(path, message)
+}
+
+/// `T` from JSON text, or the path and error of the failure. The failure
+/// is handled by plain functions, not closures, so that no error handling
+/// is compiled once per payload type.
+fn decode_text<T: DeserializeOwned>(text: &str) -> Result<T, (String, serde_json::Error)> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match T::deserialize(&mut deserializer) {
+        Ok(value) => match deserializer.end() {
+            Ok(()) => Ok(value),
+            Err(error) => Err(text_failure(text, error)),
+        },
+        Err(error) => Err(text_failure(text, error)),
+    }
+}
+
+/// The path of a failure in `text`, beside the failure.
+fn text_failure(text: &str, error: serde_json::Error) -> (String, serde_json::Error) {
+    (crate::json_path::path_of(text, &error), error)
+}
+
+/// `T` from an already parsed value, through its text (see
+/// [`decode_slice`]), or the path and message of the failure.
+fn decode_parsed<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+    let text = value.to_string();
+    match decode_text(&text) {
+        Ok(value) => Ok(value),
+        Err(failure) => Err(parsed_failure(failure)),
+    }
+}
+
+/// A failure's message without serde_json's line and column: they are
+/// positions in a text the caller never saw.
+fn parsed_failure((path, error): (String, serde_json::Error)) -> (String, String) {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = match message.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => message,
+    };
+    (path, message)
 }
 
 /// The message of an error raised inside a `Deserialize` impl, where the
