@@ -137,23 +137,42 @@ pub(crate) fn decode_with<T>(
     let text = if body.iter().all(u8::is_ascii_whitespace) {
         "null"
     } else {
-        match std::str::from_utf8(body) {
+        match utf8_text(body) {
             Ok(text) => text,
-            Err(e) => {
+            Err(message) => {
                 return Err(Error::Decode {
                     method_name: operation,
                     path: ".".into(),
-                    message: format!(
-                        "the body is not valid UTF-8 (invalid byte at offset {})",
-                        e.valid_up_to()
-                    ),
+                    message,
                     body: crate::error::FailedBody::new(body.clone()),
                 });
             }
         }
     };
+    read_whole(text, read).map_err(|e| crate::error::decode_error(operation, text, body, &e))
+}
+
+/// A body's text, or the message saying where it stops being UTF-8: the
+/// one check before any JSON is read, for responses and webhook
+/// deliveries alike.
+pub(crate) fn utf8_text(body: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(body).map_err(|e| {
+        format!(
+            "the body is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })
+}
+
+/// `read` over `text` with serde_json's text reader, the whole text one
+/// value (trailing characters are an error): the one reader every decode
+/// uses, so each type's `Deserialize` is compiled for it alone.
+pub(crate) fn read_whole<T>(
+    text: &str,
+    read: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+    ) -> serde_json::Result<T>,
+) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_str(text);
-    read(&mut de)
-        .and_then(|value| de.end().map(|()| value))
-        .map_err(|e| crate::error::decode_error(operation, text, body, &e))
+    read(&mut de).and_then(|value| de.end().map(|()| value))
 }

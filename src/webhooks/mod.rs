@@ -73,15 +73,8 @@ use serde_json::Value;
 /// instead of for parsed values and a path-tracking wrapper as well (which
 /// made this module a fifth of the crate's generated machine code).
 pub(crate) fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
-    let text = std::str::from_utf8(body).map_err(|e| {
-        WebhookError::decode(
-            ".",
-            format!(
-                "the body is not valid UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
+    let text =
+        crate::body::utf8_text(body).map_err(|message| WebhookError::decode(".", message))?;
     match decode_text(text) {
         Ok(value) => Ok(value),
         Err((path, error)) => Err(WebhookError::decode(path, error.to_string())),
@@ -127,12 +120,8 @@ fn field_failure(field: &str, path: String, message: String) -> WebhookError {
 /// is handled by plain functions, not closures, so that no error handling
 /// is compiled once per payload type.
 fn decode_text<T: DeserializeOwned>(text: &str) -> Result<T, (String, serde_json::Error)> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    match T::deserialize(&mut deserializer) {
-        Ok(value) => match deserializer.end() {
-            Ok(()) => Ok(value),
-            Err(error) => Err(text_failure(text, error)),
-        },
+    match crate::body::read_whole(text, |de| T::deserialize(de)) {
+        Ok(value) => Ok(value),
         Err(error) => Err(text_failure(text, error)),
     }
 }
