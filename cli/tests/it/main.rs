@@ -17,6 +17,7 @@ mod prism;
 mod quiet;
 mod reference;
 mod search_relevance;
+mod start;
 mod terminal;
 mod usage;
 mod whoami;

@@ -466,8 +466,7 @@ fn the_api_key_is_the_clis_own_and_never_shown() {
         when.method(httpmock::Method::GET)
             .path("/v2/incidents")
             .header("authorization", format!("Bearer {SECRET}"));
-        then.status(200)
-            .json_body(json!({"incidents": [], "pagination_meta": {"page_size": 25}}));
+        then.status(200).json_body(no_incidents());
     });
     let server = HttpServer::start(
         &["--base-url", &api.base_url()],
@@ -563,17 +562,32 @@ fn assert_called(reply: &Reply, id: u64) {
 }
 
 /// An API on 127.0.0.1 whose `GET /v2/incidents` answers after `delay`.
+/// The delays below are the shortest each test's timing allows with a
+/// margin (the session timeout is 1 s, expiry is swept every 250 ms): these
+/// tests wait rather than work, and four of them at once held every test
+/// thread of this binary.
 fn slow_api(delay: Duration) -> (MockServer, usize) {
     let api = MockServer::start();
     let id = api
         .mock(|when, then| {
             when.method(httpmock::Method::GET).path("/v2/incidents");
-            then.status(200)
-                .delay(delay)
-                .json_body(json!({"incidents": [], "pagination_meta": {"page_size": 25}}));
+            then.status(200).delay(delay).json_body(no_incidents());
         })
         .id;
     (api, id)
+}
+
+/// An empty page of `GET /v2/incidents`.
+fn no_incidents() -> Value {
+    json!({"incidents": [], "pagination_meta": {"page_size": 25}})
+}
+
+/// Makes `api` answer `GET /v2/incidents` at once.
+fn fast_incidents(api: &MockServer) {
+    api.mock(|when, then| {
+        when.method(httpmock::Method::GET).path("/v2/incidents");
+        then.status(200).json_body(no_incidents());
+    });
 }
 
 /// Waits (a generous bound) until `api` has received `n` requests.
@@ -593,8 +607,9 @@ fn an_abandoned_session_expires_its_id_gets_404_and_a_new_session_works() {
     let server = HttpServer::start(&["--mock"], &["--http-session-timeout", "1"], None, None);
     let session = server.open_session();
     assert_called(&server.list_incidents(&session, 2), 2);
-    // Abandoned: no DELETE, nothing sent for longer than the timeout.
-    std::thread::sleep(Duration::from_secs(3));
+    // Abandoned: no DELETE, nothing sent for longer than the timeout (an
+    // expired session is closed when it is next used, whatever the sweep).
+    std::thread::sleep(Duration::from_millis(1500));
     let reply = server.list_incidents(&session, 3);
     assert_eq!(reply.status, 404, "{reply:?}");
     let reply = server.request("GET", "/mcp", &session_headers(&session), "");
@@ -606,7 +621,8 @@ fn an_abandoned_session_expires_its_id_gets_404_and_a_new_session_works() {
 
 #[test]
 fn a_call_longer_than_the_session_timeout_is_not_cut() {
-    let (api, mock) = slow_api(Duration::from_secs(3));
+    // Twice the timeout: several sweeps run while the call is in flight.
+    let (api, mock) = slow_api(Duration::from_secs(2));
     let server = HttpServer::start(
         &["--base-url", &api.base_url()],
         &["--http-session-timeout", "1"],
@@ -641,7 +657,7 @@ fn past_the_session_cap_the_session_idle_longest_goes() {
 
 #[test]
 fn when_every_session_has_a_call_in_flight_a_new_one_is_refused_with_503() {
-    let (api, mock) = slow_api(Duration::from_secs(3));
+    let (api, mock) = slow_api(Duration::from_secs(2));
     let server = HttpServer::start(
         &["--base-url", &api.base_url()],
         &["--http-max-sessions", "1"],
@@ -665,7 +681,9 @@ fn when_every_session_has_a_call_in_flight_a_new_one_is_refused_with_503() {
         "{reply:?}"
     );
     // Once the call is done, the busy session is idle: a new one takes
-    // its place.
+    // its place. The API answers at once from here on.
+    httpmock::Mock::new(mock, &api).delete();
+    fast_incidents(&api);
     let fresh = server.open_session();
     assert_eq!(server.list_incidents(&busy, 3).status, 404);
     assert_called(&server.list_incidents(&fresh, 4), 4);
