@@ -8,7 +8,7 @@
 //! relocations that the dynamic loader applies at every start, writing to
 //! (and so copying) every page of its relocated data. Without them one start
 //! took 0.7x the CPU time and half the page faults (`perf stat`, figures in
-//! benches/README.md, "The test loop: codegen units and the CLI's start").
+//! benches/README.md, "The test loop: the CLI's starts and waits").
 //! Address randomization of the executable matters for a program in
 //! production, which is a release build.
 
