@@ -568,12 +568,7 @@ fn assert_called(reply: &Reply, id: u64) {
 /// thread of this binary.
 fn slow_api(delay: Duration) -> (MockServer, usize) {
     let api = MockServer::start();
-    let id = api
-        .mock(|when, then| {
-            when.method(httpmock::Method::GET).path("/v2/incidents");
-            then.status(200).delay(delay).json_body(no_incidents());
-        })
-        .id;
+    let id = answer_incidents(&api, delay);
     (api, id)
 }
 
@@ -582,12 +577,14 @@ fn no_incidents() -> Value {
     json!({"incidents": [], "pagination_meta": {"page_size": 25}})
 }
 
-/// Makes `api` answer `GET /v2/incidents` at once.
-fn fast_incidents(api: &MockServer) {
+/// Makes `api` answer `GET /v2/incidents` with an empty page after
+/// `delay`: the mock's id.
+fn answer_incidents(api: &MockServer, delay: Duration) -> usize {
     api.mock(|when, then| {
         when.method(httpmock::Method::GET).path("/v2/incidents");
-        then.status(200).json_body(no_incidents());
-    });
+        then.status(200).delay(delay).json_body(no_incidents());
+    })
+    .id
 }
 
 /// Waits (a generous bound) until `api` has received `n` requests.
@@ -683,7 +680,7 @@ fn when_every_session_has_a_call_in_flight_a_new_one_is_refused_with_503() {
     // Once the call is done, the busy session is idle: a new one takes
     // its place. The API answers at once from here on.
     httpmock::Mock::new(mock, &api).delete();
-    fast_incidents(&api);
+    answer_incidents(&api, Duration::ZERO);
     let fresh = server.open_session();
     assert_eq!(server.list_incidents(&busy, 3).status, 404);
     assert_called(&server.list_incidents(&fresh, 4), 4);
